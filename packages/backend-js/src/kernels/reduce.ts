@@ -1,0 +1,76 @@
+import type { ReduceAttrs, TensorInfo, TypedArray } from '@neurite/core';
+
+type Info = TensorInfo<TypedArray>;
+
+/**
+ * Every reduction sees its input as [outer, reduceSize] rows (core moved the
+ * reduced axes last) and writes one value per row.
+ */
+function rowReduction(
+  init: number,
+  step: (acc: number, v: number) => number,
+): (inputs: [Info], out: Info, attrs: ReduceAttrs) => void {
+  return ([x], out, { reduceSize }) => {
+    const a = x.storage;
+    const o = out.storage;
+    for (let r = 0, base = 0; r < out.size; r++, base += reduceSize) {
+      let acc = init;
+      for (let j = 0; j < reduceSize; j++) acc = step(acc, a[base + j]);
+      o[r] = acc;
+    }
+  };
+}
+
+/**
+ * Sum with four independent accumulators: fewer loop-carried dependencies
+ * (faster) and pairwise-like error growth on long rows.
+ */
+export function sum([x]: [Info], out: Info, { reduceSize }: ReduceAttrs): void {
+  const a = x.storage;
+  const o = out.storage;
+  for (let r = 0, base = 0; r < out.size; r++, base += reduceSize) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j + 3 < reduceSize; j += 4) {
+      s0 += a[base + j];
+      s1 += a[base + j + 1];
+      s2 += a[base + j + 2];
+      s3 += a[base + j + 3];
+    }
+    for (; j < reduceSize; j++) s0 += a[base + j];
+    o[r] = s0 + s1 + (s2 + s3);
+  }
+}
+
+export const prod = rowReduction(1, (acc, v) => acc * v);
+// NaN wins, as in NumPy.
+export const max = rowReduction(-Infinity, (acc, v) => (v > acc || v !== v ? v : acc));
+export const min = rowReduction(Infinity, (acc, v) => (v < acc || v !== v ? v : acc));
+
+function argReduction(better: (v: number, best: number) => boolean) {
+  return ([x]: [Info], out: Info, { reduceSize }: ReduceAttrs): void => {
+    const a = x.storage;
+    const o = out.storage;
+    for (let r = 0, base = 0; r < out.size; r++, base += reduceSize) {
+      let best = a[base];
+      let index = 0;
+      for (let j = 1; j < reduceSize; j++) {
+        const v = a[base + j];
+        if (best !== best) break;
+        if (better(v, best) || v !== v) {
+          best = v;
+          index = j;
+        }
+      }
+      o[r] = index;
+    }
+  };
+}
+
+/** First index of the maximum; a NaN counts as the maximum. */
+export const argMax = argReduction((v, best) => v > best);
+/** First index of the minimum; a NaN counts as the minimum. */
+export const argMin = argReduction((v, best) => v < best);

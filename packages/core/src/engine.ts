@@ -1,0 +1,242 @@
+import type { AttrsOf, Backend, KernelName, TensorInfo } from './backend.js';
+import type { DType, TypedArray } from './dtype.js';
+import { BackendError, formatShape } from './errors.js';
+import { getBackend } from './registry.js';
+import { sizeOf, type Shape } from './shape.js';
+import { DataRecord, Tensor, Variable, memoryCounters } from './tensor.js';
+
+/**
+ * Gradient of one recorded op: given dL/d(output), return dL/d(input) for each
+ * input (null where no gradient flows). Written with forward ops, so it is
+ * itself differentiable.
+ */
+export type GradFn = (dy: Tensor, inputs: readonly Tensor[], output: Tensor) => (Tensor | null)[];
+
+export interface TapeNode {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly gradFn: GradFn;
+}
+
+/**
+ * Records ops whose inputs depend on the watched sources, in execution order
+ * (which is already a topological order).
+ */
+export class Tape {
+  readonly nodes: TapeNode[] = [];
+  /** Ids of tensors that depend on a source (gradients may flow to them). */
+  readonly watched = new Set<number>();
+  /** Tensors the nodes refer to; tidy() must not free them before backward runs. */
+  readonly held = new Set<Tensor>();
+  watch(t: Tensor): void {
+    this.watched.add(t.id);
+    this.held.add(t);
+  }
+}
+
+const tapes: Tape[] = [];
+const scopes: Tensor[][] = [];
+const kept = new WeakSet<Tensor>();
+
+export function pushTape(tape: Tape): void {
+  tapes.push(tape);
+}
+export function popTape(tape: Tape): void {
+  const i = tapes.lastIndexOf(tape);
+  if (i >= 0) tapes.splice(i, 1);
+}
+
+function isHeldByTape(t: Tensor): boolean {
+  for (const tape of tapes) if (tape.held.has(t)) return true;
+  return false;
+}
+
+function track(t: Tensor): Tensor {
+  if (scopes.length > 0) scopes[scopes.length - 1].push(t);
+  return t;
+}
+
+/** Marks a tensor so no enclosing `tidy()` frees it; you dispose it yourself. */
+export function keep<T extends Tensor>(t: T): T {
+  kept.add(t);
+  return t;
+}
+
+export type TensorContainer = Tensor | void | undefined | null | number | string | boolean | TensorContainer[] | { [key: string]: TensorContainer };
+
+function collect(value: unknown, into: Set<Tensor>, seen = new Set<unknown>()): void {
+  if (value instanceof Tensor) {
+    into.add(value);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  for (const v of Array.isArray(value) ? value : Object.values(value)) collect(v, into, seen);
+}
+
+/**
+ * Runs `fn` and frees every tensor it created except those it returns (in an
+ * array or object too) and those passed to `keep()`. Returned tensors belong to
+ * the enclosing scope. Tensors a gradient tape still needs are handed to the
+ * enclosing scope instead of being freed.
+ */
+export function tidy<T>(fn: () => T): T {
+  scopes.push([]);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    endScope(new Set());
+    throw e;
+  }
+  if (result instanceof Promise) {
+    endScope(new Set());
+    throw new TypeError('tidy: the function returned a Promise - tidy() only works with synchronous code');
+  }
+  const survivors = new Set<Tensor>();
+  collect(result, survivors);
+  endScope(survivors);
+  return result;
+}
+
+function endScope(survivors: Set<Tensor>): void {
+  const scope = scopes.pop()!;
+  const parent = scopes.length > 0 ? scopes[scopes.length - 1] : null;
+  for (const t of scope) {
+    if (t.isDisposed || kept.has(t) || t instanceof Variable) continue;
+    if (survivors.has(t) || isHeldByTape(t)) parent?.push(t);
+    else t.dispose();
+  }
+}
+
+/** Disposes every tensor found in `value` (a tensor, or arrays/objects of them). */
+export function dispose(value: unknown): void {
+  const found = new Set<Tensor>();
+  collect(value, found);
+  for (const t of found) t.dispose();
+}
+
+export interface MemoryInfo {
+  /** Live tensors across all backends. */
+  numTensors: number;
+  /** Bytes of tensor data across all backends (shared storage counted once). */
+  numBytes: number;
+  backends: Record<string, { tensors: number; bytes: number; reservedBytes?: number }>;
+}
+
+/** Live tensors and bytes, in total and per backend. */
+export function memory(): MemoryInfo {
+  const info: MemoryInfo = { numTensors: 0, numBytes: 0, backends: {} };
+  for (const [name, c] of memoryCounters()) {
+    info.numTensors += c.tensors;
+    info.numBytes += c.bytes;
+    info.backends[name] = { tensors: c.tensors, bytes: c.bytes };
+  }
+  return info;
+}
+
+function info(t: Tensor): TensorInfo<unknown> {
+  return { storage: t.live('op').storage, shape: t.shape, dtype: t.dtype, size: t.size };
+}
+
+function checkInputs(op: string, backend: Backend<any>, inputs: readonly Tensor[]): void {
+  for (const t of inputs) {
+    const record = t.live(op);
+    if (record.backend !== backend) {
+      throw new BackendError(
+        `${op}: tensor #${t.id} ${formatShape(t.shape)} lives on backend '${record.backend.name}' but ops run on ` +
+          `'${backend.name}' - move it with toBackend(x, '${backend.name}')`,
+      );
+    }
+  }
+}
+
+function record(name: string, inputs: readonly Tensor[], output: Tensor, gradFn: GradFn | undefined): void {
+  if (gradFn === undefined) return;
+  for (const tape of tapes) {
+    if (!inputs.some((t) => tape.watched.has(t.id))) continue;
+    tape.nodes.push({ name, inputs, output, gradFn });
+    tape.watch(output);
+    for (const t of inputs) tape.held.add(t);
+  }
+}
+
+/**
+ * The one path every primitive op takes: allocate the output on the active
+ * backend, run the kernel, track the result for tidy(), record the gradient.
+ * Shapes and dtypes were checked by the op before it got here.
+ */
+export function runKernel<K extends KernelName>(
+  name: K,
+  inputs: readonly Tensor[],
+  attrs: AttrsOf<K>,
+  outShape: Shape,
+  outDtype: DType,
+  gradFn?: GradFn,
+): Tensor {
+  const backend = getBackend();
+  checkInputs(name, backend, inputs);
+  const size = sizeOf(outShape);
+  const storage = backend.alloc(outDtype, size);
+  const out = new DataRecord(backend, storage, outDtype, size);
+  const output = new Tensor(out, outShape, outDtype);
+  if (size > 0) {
+    const kernel = backend.kernels[name] as (i: TensorInfo<unknown>[], o: TensorInfo<unknown>, a: unknown) => void;
+    try {
+      kernel(inputs.map(info), { storage, shape: output.shape, dtype: outDtype, size }, attrs);
+    } catch (e) {
+      output.dispose();
+      throw e;
+    }
+  }
+  track(output);
+  record(name, inputs, output, gradFn);
+  return output;
+}
+
+/** A tensor over the same storage with another shape (reshape, squeeze...). */
+export function runView(name: string, x: Tensor, shape: Shape, gradFn: GradFn): Tensor {
+  const output = new Tensor(x.live(name), shape, x.dtype);
+  track(output);
+  record(name, [x], output, gradFn);
+  return output;
+}
+
+/** A new tensor on the active backend holding a copy of `data`. */
+export function fromData(data: TypedArray, shape: Shape, dtype: DType): Tensor {
+  return track(new Tensor(upload(getBackend(), data, dtype), shape, dtype));
+}
+
+function upload(backend: Backend<any>, data: TypedArray, dtype: DType): DataRecord {
+  if (!backend.dtypes.includes(dtype)) {
+    throw new BackendError(`backend '${backend.name}' does not store ${dtype} - use float32 or int32 with it`);
+  }
+  const storage = backend.alloc(dtype, data.length);
+  if (data.length > 0) backend.write(storage, dtype, data);
+  return new DataRecord(backend, storage, dtype, data.length);
+}
+
+/** A trainable tensor whose data `assign()` replaces in place. */
+export function makeVariable(initial: Tensor, name: string, trainable: boolean): Variable {
+  const backend = getBackend();
+  checkInputs('variable', backend, [initial]);
+  const v = new Variable(upload(backend, initial.dataSync(), initial.dtype), initial.shape, initial.dtype, name, trainable);
+  return v;
+}
+
+/** @internal Replaces a variable's data with a copy-free share of `value`'s storage. */
+export function swapVariable(v: Variable, value: Tensor): void {
+  checkInputs('assign', getBackend(), [value]);
+  v.swapRecord(value.live('assign'));
+}
+
+/** Copies a tensor's data to another started backend. */
+export function copyToBackend(x: Tensor, backend: Backend<any>): Tensor {
+  return track(new Tensor(upload(backend, x.dataSync(), x.dtype), x.shape, x.dtype));
+}
+
+/** @internal For tests and tools: how many tapes are recording right now. */
+export function activeTapeCount(): number {
+  return tapes.length;
+}
