@@ -2,24 +2,12 @@ import type { ReduceAttrs, TensorInfo, TypedArray } from '@neurite/core';
 
 type Info = TensorInfo<TypedArray>;
 
-/**
+/*
  * Every reduction sees its input as [outer, reduceSize] rows (core moved the
- * reduced axes last) and writes one value per row.
+ * reduced axes last) and writes one value per row. Each reduction has its own
+ * loop rather than a shared one taking a step closure, which V8 would make
+ * megamorphic (see binary.ts).
  */
-function rowReduction(
-  init: number,
-  step: (acc: number, v: number) => number,
-): (inputs: [Info], out: Info, attrs: ReduceAttrs) => void {
-  return ([x], out, { reduceSize }) => {
-    const a = x.storage;
-    const o = out.storage;
-    for (let r = 0, base = 0; r < out.size; r++, base += reduceSize) {
-      let acc = init;
-      for (let j = 0; j < reduceSize; j++) acc = step(acc, a[base + j]);
-      o[r] = acc;
-    }
-  };
-}
 
 /**
  * Sum with four independent accumulators: fewer loop-carried dependencies
@@ -45,10 +33,51 @@ export function sum([x]: [Info], out: Info, { reduceSize }: ReduceAttrs): void {
   }
 }
 
-export const prod = rowReduction(1, (acc, v) => acc * v);
-// NaN wins, as in NumPy.
-export const max = rowReduction(-Infinity, (acc, v) => (v > acc || v !== v ? v : acc));
-export const min = rowReduction(Infinity, (acc, v) => (v < acc || v !== v ? v : acc));
+export function prod([x]: [Info], out: Info, { reduceSize }: ReduceAttrs): void {
+  const a = x.storage;
+  const o = out.storage;
+  for (let r = 0, base = 0; r < out.size; r++, base += reduceSize) {
+    let acc = 1;
+    for (let j = 0; j < reduceSize; j++) acc *= a[base + j];
+    o[r] = acc;
+  }
+}
+
+/** NaN wins, as in NumPy. */
+export function max([x]: [Info], out: Info, { reduceSize }: ReduceAttrs): void {
+  const a = x.storage;
+  const o = out.storage;
+  for (let r = 0, base = 0; r < out.size; r++, base += reduceSize) {
+    let acc = -Infinity;
+    for (let j = 0; j < reduceSize; j++) {
+      const v = a[base + j];
+      if (v > acc) acc = v;
+      else if (v !== v) {
+        acc = v;
+        break;
+      }
+    }
+    o[r] = acc;
+  }
+}
+
+/** NaN wins, as in NumPy. */
+export function min([x]: [Info], out: Info, { reduceSize }: ReduceAttrs): void {
+  const a = x.storage;
+  const o = out.storage;
+  for (let r = 0, base = 0; r < out.size; r++, base += reduceSize) {
+    let acc = Infinity;
+    for (let j = 0; j < reduceSize; j++) {
+      const v = a[base + j];
+      if (v < acc) acc = v;
+      else if (v !== v) {
+        acc = v;
+        break;
+      }
+    }
+    o[r] = acc;
+  }
+}
 
 function argReduction(better: (v: number, best: number) => boolean) {
   return ([x]: [Info], out: Info, { reduceSize }: ReduceAttrs): void => {

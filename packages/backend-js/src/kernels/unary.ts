@@ -3,15 +3,6 @@ import { SELU_ALPHA, SELU_SCALE } from '@neurite/core';
 
 type Info = TensorInfo<TypedArray>;
 
-/** Builds an elementwise kernel from a scalar function. */
-export function unaryKernel(f: (x: number) => number): (inputs: [Info], out: Info) => void {
-  return ([x], out) => {
-    const a = x.storage;
-    const o = out.storage;
-    for (let i = 0, n = out.size; i < n; i++) o[i] = f(a[i]);
-  };
-}
-
 /**
  * erf by Abramowitz-Stegun 7.1.26 is only good to 1e-7 absolute; this uses
  * W. J. Cody's rational approximations (as in most libms), accurate to float64
@@ -44,40 +35,91 @@ function erfcPositive(x: number): number {
   return Math.exp(-x * x) * r;
 }
 
-const sigmoidScalar = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-
 /** Round half to even, as NumPy does. */
 function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-export const neg = unaryKernel((x) => -x);
-export const abs = unaryKernel(Math.abs);
-export const sign = unaryKernel((x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN));
-export const exp = unaryKernel(Math.exp);
-export const expm1 = unaryKernel(Math.expm1);
-export const log = unaryKernel(Math.log);
-export const log1p = unaryKernel(Math.log1p);
-export const sqrt = unaryKernel(Math.sqrt);
-export const rsqrt = unaryKernel((x) => 1 / Math.sqrt(x));
-export const square = unaryKernel((x) => x * x);
-export const reciprocal = unaryKernel((x) => 1 / x);
-export const sin = unaryKernel(Math.sin);
-export const cos = unaryKernel(Math.cos);
-export const tanh = unaryKernel(Math.tanh);
-export const sigmoid = unaryKernel(sigmoidScalar);
-export const relu = unaryKernel((x) => (x > 0 ? x : x === x ? 0 : x));
-export const relu6 = unaryKernel((x) => (x > 6 ? 6 : x > 0 ? x : x === x ? 0 : x));
-export const elu = unaryKernel((x) => (x > 0 ? x : Math.expm1(x)));
-export const selu = unaryKernel((x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x)));
-export const gelu = unaryKernel((x) => 0.5 * x * (1 + erfScalar(x * Math.SQRT1_2)));
-export const erf = unaryKernel(erfScalar);
-// log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no loss for very negative x.
-export const softplus = unaryKernel((x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
-export const floor = unaryKernel(Math.floor);
-export const ceil = unaryKernel(Math.ceil);
-export const round = unaryKernel(roundHalfEven);
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' | 'reciprocal'
+  | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'relu6' | 'elu' | 'selu' | 'gelu' | 'erf' | 'softplus'
+  | 'floor' | 'ceil' | 'round';
+
+const SELU_SCALE_ALPHA = SELU_SCALE * SELU_ALPHA;
+
+/**
+ * One loop per op inside a switch, for the reason given in binary.ts: per-site
+ * type feedback keeps each loop monomorphic with the math inlined.
+ */
+function run(op: UnaryOp, a: TypedArray, o: TypedArray, n: number): void {
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) o[i] = -a[i]; return;
+    case 'abs': for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]); return;
+    case 'sign': for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN; } return;
+    case 'exp': for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]); return;
+    case 'expm1': for (let i = 0; i < n; i++) o[i] = Math.expm1(a[i]); return;
+    case 'log': for (let i = 0; i < n; i++) o[i] = Math.log(a[i]); return;
+    case 'log1p': for (let i = 0; i < n; i++) o[i] = Math.log1p(a[i]); return;
+    case 'sqrt': for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]); return;
+    case 'rsqrt': for (let i = 0; i < n; i++) o[i] = 1 / Math.sqrt(a[i]); return;
+    case 'square': for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x * x; } return;
+    case 'reciprocal': for (let i = 0; i < n; i++) o[i] = 1 / a[i]; return;
+    case 'sin': for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]); return;
+    case 'cos': for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]); return;
+    case 'tanh': for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]); return;
+    // Two branches so neither exp can overflow.
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        if (x >= 0) o[i] = 1 / (1 + Math.exp(-x));
+        else { const e = Math.exp(x); o[i] = e / (1 + e); }
+      }
+      return;
+    // `x === x` keeps NaN as NaN.
+    case 'relu': for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x > 0 ? x : x === x ? 0 : x; } return;
+    case 'relu6': for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x > 6 ? 6 : x > 0 ? x : x === x ? 0 : x; } return;
+    case 'elu': for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x > 0 ? x : Math.expm1(x); } return;
+    case 'selu': for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x > 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * Math.expm1(x); } return;
+    case 'gelu': for (let i = 0; i < n; i++) { const x = a[i]; o[i] = 0.5 * x * (1 + erfScalar(x * Math.SQRT1_2)); } return;
+    case 'erf': for (let i = 0; i < n; i++) o[i] = erfScalar(a[i]); return;
+    // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no loss for very negative x.
+    case 'softplus': for (let i = 0; i < n; i++) { const x = a[i]; o[i] = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))); } return;
+    case 'floor': for (let i = 0; i < n; i++) o[i] = Math.floor(a[i]); return;
+    case 'ceil': for (let i = 0; i < n; i++) o[i] = Math.ceil(a[i]); return;
+    case 'round': for (let i = 0; i < n; i++) o[i] = roundHalfEven(a[i]); return;
+  }
+}
+
+export function unaryKernel(op: UnaryOp): (inputs: [Info], out: Info) => void {
+  return ([x], out) => run(op, x.storage, out.storage, out.size);
+}
+
+export const neg = unaryKernel('neg');
+export const abs = unaryKernel('abs');
+export const sign = unaryKernel('sign');
+export const exp = unaryKernel('exp');
+export const expm1 = unaryKernel('expm1');
+export const log = unaryKernel('log');
+export const log1p = unaryKernel('log1p');
+export const sqrt = unaryKernel('sqrt');
+export const rsqrt = unaryKernel('rsqrt');
+export const square = unaryKernel('square');
+export const reciprocal = unaryKernel('reciprocal');
+export const sin = unaryKernel('sin');
+export const cos = unaryKernel('cos');
+export const tanh = unaryKernel('tanh');
+export const sigmoid = unaryKernel('sigmoid');
+export const relu = unaryKernel('relu');
+export const relu6 = unaryKernel('relu6');
+export const elu = unaryKernel('elu');
+export const selu = unaryKernel('selu');
+export const gelu = unaryKernel('gelu');
+export const erf = unaryKernel('erf');
+export const softplus = unaryKernel('softplus');
+export const floor = unaryKernel('floor');
+export const ceil = unaryKernel('ceil');
+export const round = unaryKernel('round');
 
 export function leakyRelu([x]: [Info], out: Info, { alpha }: LeakyReluAttrs): void {
   const a = x.storage;
