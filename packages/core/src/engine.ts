@@ -1,7 +1,7 @@
 import type { AttrsOf, Backend, KernelName, TensorInfo } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { BackendError, formatShape } from './errors.js';
-import { getBackend } from './registry.js';
+import { getBackend, registeredName } from './registry.js';
 import { sizeOf, type Shape } from './shape.js';
 import { DataRecord, Tensor, Variable, memoryCounters } from './tensor.js';
 
@@ -122,16 +122,19 @@ export interface MemoryInfo {
   numTensors: number;
   /** Bytes of tensor data across all backends (shared storage counted once). */
   numBytes: number;
+  /** Per backend; `reservedBytes` is what the backend holds beyond live tensors (a wasm heap), when it says. */
   backends: Record<string, { tensors: number; bytes: number; reservedBytes?: number }>;
 }
 
 /** Live tensors and bytes, in total and per backend. */
 export function memory(): MemoryInfo {
   const info: MemoryInfo = { numTensors: 0, numBytes: 0, backends: {} };
-  for (const [name, c] of memoryCounters()) {
+  for (const [backend, c] of memoryCounters()) {
     info.numTensors += c.tensors;
     info.numBytes += c.bytes;
-    info.backends[name] = { tensors: c.tensors, bytes: c.bytes };
+    const name = registeredName(backend) ?? backend.name;
+    const reserved = backend.memoryInfo?.().reservedBytes;
+    info.backends[name] = reserved === undefined ? { tensors: c.tensors, bytes: c.bytes } : { tensors: c.tensors, bytes: c.bytes, reservedBytes: reserved };
   }
   return info;
 }
@@ -144,9 +147,11 @@ function checkInputs(op: string, backend: Backend<any>, inputs: readonly Tensor[
   for (const t of inputs) {
     const record = t.live(op);
     if (record.backend !== backend) {
+      const here = registeredName(record.backend) ?? record.backend.name;
+      const active = registeredName(backend) ?? backend.name;
       throw new BackendError(
-        `${op}: tensor #${t.id} ${formatShape(t.shape)} lives on backend '${record.backend.name}' but ops run on ` +
-          `'${backend.name}' - move it with toBackend(x, '${backend.name}')`,
+        `${op}: tensor #${t.id} ${formatShape(t.shape)} lives on backend '${here}' but ops run on ` +
+          `'${active}' - move it with await toBackend(x, '${active}')`,
       );
     }
   }

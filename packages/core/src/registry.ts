@@ -143,6 +143,12 @@ export function startedBackend(name: string): Backend<any> | undefined {
   return registry.get(name)?.instance;
 }
 
+/** @internal The name a started backend instance was registered under. */
+export function registeredName(backend: Backend<any>): string | undefined {
+  for (const reg of registry.values()) if (reg.instance === backend) return reg.name;
+  return undefined;
+}
+
 /** Every registered backend, each started once to learn whether it is available. */
 export async function listBackends(): Promise<BackendStatus[]> {
   const out: BackendStatus[] = [];

@@ -11,12 +11,12 @@ export interface BackendMemory {
   tensors: number;
   bytes: number;
 }
-const liveByBackend = new Map<string, BackendMemory>();
+const liveByBackend = new Map<Backend<unknown>, BackendMemory>();
 
-export function memoryCounters(): ReadonlyMap<string, BackendMemory> {
+export function memoryCounters(): ReadonlyMap<Backend<unknown>, BackendMemory> {
   return liveByBackend;
 }
-function counter(backend: string): BackendMemory {
+function counter(backend: Backend<unknown>): BackendMemory {
   let c = liveByBackend.get(backend);
   if (!c) liveByBackend.set(backend, (c = { tensors: 0, bytes: 0 }));
   return c;
@@ -36,7 +36,7 @@ export class DataRecord {
     readonly size: number,
   ) {
     this.bytes = size * bytesPerElement(dtype);
-    counter(backend.name).bytes += this.bytes;
+    counter(backend).bytes += this.bytes;
   }
   retain(): void {
     this.refs++;
@@ -44,7 +44,7 @@ export class DataRecord {
   release(): void {
     if (--this.refs === 0) {
       this.backend.free(this.storage);
-      counter(this.backend.name).bytes -= this.bytes;
+      counter(this.backend).bytes -= this.bytes;
     }
   }
 }
@@ -68,7 +68,7 @@ export class Tensor<D extends DType = DType> {
     this.size = record.size;
     this.record = record;
     record.retain();
-    counter(record.backend.name).tensors++;
+    counter(record.backend).tensors++;
   }
 
   get rank(): number {
@@ -119,7 +119,7 @@ export class Tensor<D extends DType = DType> {
     const r = this.record;
     if (r === null) return;
     this.record = null;
-    counter(r.backend.name).tensors--;
+    counter(r.backend).tensors--;
     r.release();
   }
 
@@ -149,9 +149,9 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
   swapRecord(next: DataRecord): void {
     const prev = this.live('assign');
     next.retain();
-    counter(next.backend.name).tensors++;
+    counter(next.backend).tensors++;
     this.record = next;
-    counter(prev.backend.name).tensors--;
+    counter(prev.backend).tensors--;
     prev.release();
   }
 }
