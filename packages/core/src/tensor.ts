@@ -2,6 +2,7 @@ import type { Backend } from './backend.js';
 import { bytesPerElement, type DType, type DataOf, type TypedArray } from './dtype.js';
 import { DisposedError, formatShape } from './errors.js';
 import { formatTensor } from './format.js';
+import { registeredName } from './registry.js';
 import type { Shape } from './shape.js';
 
 export type NestedArray = number | NestedArray[];
@@ -79,9 +80,10 @@ export class Tensor<D extends DType = DType> {
     return this.record === null;
   }
 
-  /** Name of the backend that holds this tensor's data. */
+  /** Name (as registered) of the backend that holds this tensor's data. */
   get backendName(): string {
-    return this.live('backendName').backend.name;
+    const backend = this.live('backendName').backend;
+    return registeredName(backend) ?? backend.name;
   }
 
   /** @internal The storage record; throws `DisposedError` after dispose. */
