@@ -1,7 +1,7 @@
 import type { AttrsOf, Backend, KernelName, TensorInfo } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { BackendError, formatShape } from './errors.js';
-import { getBackend, registeredName } from './registry.js';
+import { getBackend, isRemoved, registeredName } from './registry.js';
 import { sizeOf, type Shape } from './shape.js';
 import { DataRecord, Tensor, Variable, memoryCounters } from './tensor.js';
 
@@ -132,9 +132,12 @@ export function memory(): MemoryInfo {
   for (const [backend, c] of memoryCounters()) {
     info.numTensors += c.tensors;
     info.numBytes += c.bytes;
-    const name = registeredName(backend) ?? backend.name;
-    const reserved = backend.memoryInfo?.().reservedBytes;
-    info.backends[name] = reserved === undefined ? { tensors: c.tensors, bytes: c.bytes } : { tensors: c.tensors, bytes: c.bytes, reservedBytes: reserved };
+    const name = registeredName(backend) ?? `${backend.name} (removed)`;
+    const entry = (info.backends[name] ??= { tensors: 0, bytes: 0 });
+    entry.tensors += c.tensors;
+    entry.bytes += c.bytes;
+    const reserved = isRemoved(backend) ? undefined : backend.memoryInfo?.().reservedBytes;
+    if (reserved !== undefined) entry.reservedBytes = (entry.reservedBytes ?? 0) + reserved;
   }
   return info;
 }

@@ -4,7 +4,8 @@ import { add } from './ops/binary.js';
 import { cast } from './ops/cast.js';
 import { onesLike, zerosLike } from './ops/creation.js';
 import { shapesEqual } from './shape.js';
-import { Tensor, type Variable } from './tensor.js';
+import { identity } from './ops/reshape.js';
+import { Tensor, tensorIdWatermark, type Variable } from './tensor.js';
 
 /**
  * Walks the tape backwards from y (micrograd's reverse topological order;
@@ -58,10 +59,14 @@ function checkOutput(op: string, y: unknown, dy: Tensor | undefined): Tensor {
 
 /**
  * Runs f on xs while recording, then differentiates. Everything made on the
- * way is freed; only the value and the gradients survive.
+ * way is freed; only the value (when asked for) and the gradients survive.
+ * Results are always new handles: a gradient that is `dy` itself, a value
+ * that is an input, or one tensor serving as two gradients would otherwise
+ * let the caller dispose something it does not own.
  */
-function differentiate(op: string, f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], dy?: Tensor) {
+function differentiate(op: string, f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], dy: Tensor | undefined, wantValue: boolean) {
   checkSources(op, xs);
+  const madeHere = tensorIdWatermark();
   return tidy(() => {
     const tape = new Tape();
     for (const x of xs) tape.watch(x);
@@ -73,40 +78,47 @@ function differentiate(op: string, f: (...xs: Tensor[]) => Tensor, xs: readonly 
       popTape(tape);
     }
     const seed = dy ?? onesLike(value);
-    const grads = backward(tape, value, seed);
-    return { value, grads: xs.map((x) => grads.get(x.id) ?? zerosLike(x)) };
+    const gradients = backward(tape, value, seed);
+    const handedOut = new Set<Tensor>();
+    const own = (t: Tensor): Tensor => {
+      const result = t.id >= madeHere && !handedOut.has(t) ? t : identity(t);
+      handedOut.add(result);
+      return result;
+    };
+    const grads = xs.map((x) => own(gradients.get(x.id) ?? zerosLike(x)));
+    // An unwanted value is simply not returned: tidy() frees it unless an enclosing tape still needs it.
+    return { value: wantValue ? own(value) : undefined, grads };
   });
 }
 
 /** The gradient of a scalar function of one tensor: `grad(f)(x)` is df/dx. */
 export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
   return (x, dy) => {
-    const { value, grads } = differentiate('grad', f as (...xs: Tensor[]) => Tensor, [x], dy);
-    value.dispose();
-    return grads[0];
+    return differentiate('grad', f as (...xs: Tensor[]) => Tensor, [x], dy, false).grads[0];
   };
 }
 
 /** Gradients of a scalar function of several tensors, one per argument. */
 export function grads(f: (...xs: Tensor[]) => Tensor): (xs: readonly Tensor[], dy?: Tensor) => Tensor[] {
   return (xs, dy) => {
-    const { value, grads } = differentiate('grads', f, xs, dy);
-    value.dispose();
-    return grads;
+    return differentiate('grads', f, xs, dy, false).grads;
   };
 }
 
 /** The value and the gradient of a function of one tensor. */
 export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
   return (x, dy) => {
-    const { value, grads } = differentiate('valueAndGrad', f as (...xs: Tensor[]) => Tensor, [x], dy);
-    return { value, grad: grads[0] };
+    const { value, grads } = differentiate('valueAndGrad', f as (...xs: Tensor[]) => Tensor, [x], dy, true);
+    return { value: value!, grad: grads[0] };
   };
 }
 
 /** The value and the gradients of a function of several tensors. */
 export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: readonly Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
-  return (xs, dy) => differentiate('valueAndGrads', f, xs, dy);
+  return (xs, dy) => {
+    const { value, grads } = differentiate('valueAndGrads', f, xs, dy, true);
+    return { value: value!, grads };
+  };
 }
 
 /**
@@ -120,6 +132,6 @@ export function variableGrads(f: () => Tensor, variables: readonly Variable[]): 
     if (names.has(v.name)) throw new ArgumentError(`variableGrads: two variables are named '${v.name}' - give each a unique name`);
     names.add(v.name);
   }
-  const { value, grads } = differentiate('variableGrads', () => f(), trainable);
-  return { value, grads: Object.fromEntries(trainable.map((v, i) => [v.name, grads[i]])) };
+  const { value, grads } = differentiate('variableGrads', () => f(), trainable, undefined, true);
+  return { value: value!, grads: Object.fromEntries(trainable.map((v, i) => [v.name, grads[i]])) };
 }

@@ -28,6 +28,8 @@ export interface BackendStatus {
 
 const registry = new Map<string, Registration>();
 let active: Backend<any> | null = null;
+/** Instances whose registration was removed: their storage may be gone. */
+const removed = new WeakSet<Backend<any>>();
 
 /**
  * Makes a backend known by name. Nothing starts until `setBackend` asks for it,
@@ -47,8 +49,11 @@ export function registerBackend(name: string, factory: BackendFactory, options: 
 export function removeBackend(name: string): void {
   const reg = registry.get(name);
   if (!reg) return;
-  if (reg.instance && active === reg.instance) active = null;
-  reg.instance?.dispose?.();
+  if (reg.instance) {
+    if (active === reg.instance) active = null;
+    removed.add(reg.instance);
+    reg.instance.dispose?.();
+  }
   registry.delete(name);
 }
 
@@ -141,6 +146,11 @@ export async function findBackend(name: string): Promise<Backend<any>> {
 /** @internal Synchronous lookup of an already started backend. */
 export function startedBackend(name: string): Backend<any> | undefined {
   return registry.get(name)?.instance;
+}
+
+/** @internal Whether a backend instance was removed (its tensors can no longer be read). */
+export function isRemoved(backend: Backend<any>): boolean {
+  return removed.has(backend);
 }
 
 /** @internal The name a started backend instance was registered under. */

@@ -1,8 +1,8 @@
 import type { Backend } from './backend.js';
 import { bytesPerElement, type DType, type DataOf, type TypedArray } from './dtype.js';
-import { DisposedError, formatShape } from './errors.js';
+import { BackendError, DisposedError, formatShape } from './errors.js';
 import { formatTensor } from './format.js';
-import { registeredName } from './registry.js';
+import { isRemoved, registeredName } from './registry.js';
 import type { Shape } from './shape.js';
 
 export type NestedArray = number | NestedArray[];
@@ -44,13 +44,18 @@ export class DataRecord {
   }
   release(): void {
     if (--this.refs === 0) {
-      this.backend.free(this.storage);
+      if (!isRemoved(this.backend)) this.backend.free(this.storage);
       counter(this.backend).bytes -= this.bytes;
     }
   }
 }
 
 let nextId = 0;
+
+/** @internal Ids grow monotonically: a tensor with id >= this value was made after the call. */
+export function tensorIdWatermark(): number {
+  return nextId;
+}
 
 /**
  * An n-dimensional array: a handle on backend storage plus shape and dtype.
@@ -92,6 +97,12 @@ export class Tensor<D extends DType = DType> {
       throw new DisposedError(
         `${op}: tensor #${this.id} ${formatShape(this.shape)} ${this.dtype} was disposed - ` +
           `keep() it or move its use inside the tidy() that created it`,
+      );
+    }
+    if (isRemoved(this.record.backend)) {
+      throw new BackendError(
+        `${op}: tensor #${this.id} lives on backend '${this.record.backend.name}', which was removed - ` +
+          `move tensors off a backend (toBackend) before removeBackend()`,
       );
     }
     return this.record;
