@@ -5,7 +5,7 @@ type Info = TensorInfo<TypedArray>;
 type Binary = (inputs: [Info, Info], out: Info) => void;
 
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'pow' | 'maximum' | 'minimum'
   | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
 
 /**
@@ -26,6 +26,7 @@ function run(
     case 'sub': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i * xs] - y[yo + i * ys]; return;
     case 'mul': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i * xs] * y[yo + i * ys]; return;
     case 'div': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i * xs] / y[yo + i * ys]; return;
+    case 'floorDiv': for (let i = 0; i < n; i++) o[oo + i] = Math.floor(x[xo + i * xs] / y[yo + i * ys]); return;
     case 'pow': for (let i = 0; i < n; i++) o[oo + i] = Math.pow(x[xo + i * xs], y[yo + i * ys]); return;
     // NaN propagates, as in NumPy's maximum/minimum.
     case 'maximum':
@@ -54,8 +55,10 @@ function run(
  * anything else is one run per output row with 0/1 inner strides, so
  * broadcasting costs nothing per element.
  */
-export function binaryKernel(op: BinaryOp): Binary {
+export function binaryKernel(name: BinaryOp): Binary {
   return ([a, b], out) => {
+    // Integer division floors, as in TensorFlow and NumPy's `//`.
+    const op = name === 'div' && out.dtype === 'int32' ? 'floorDiv' : name;
     const n = out.size;
     if ((a.size === n || a.size === 1) && (b.size === n || b.size === 1)) {
       run(op, a.storage, 0, a.size === n ? 1 : 0, b.storage, 0, b.size === n ? 1 : 0, out.storage, 0, n);
@@ -71,7 +74,6 @@ export function binaryKernel(op: BinaryOp): Binary {
   };
 }
 
-/** Integer division truncates toward zero, as the int32 output stores it. */
 export const add = binaryKernel('add');
 export const sub = binaryKernel('sub');
 export const mul = binaryKernel('mul');

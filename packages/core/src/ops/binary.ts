@@ -47,6 +47,7 @@ function binary(name: BinaryKernel & KernelName, grad: (dy: Tensor, a: Tensor, b
 export const add = binary('add', (dy) => [dy, dy]);
 export const sub = binary('sub', (dy) => [dy, neg(dy)]);
 export const mul = binary('mul', (dy, a, b) => [mul(dy, b), mul(dy, a)]);
+/** a / b; for int32 operands the quotient is floored, as in TensorFlow and NumPy's `//`. */
 export const div = binary('div', (dy, a, b) => [div(dy, b), neg(div(mul(dy, a), square(b)))]);
 /** a^b. The gradient for b uses log(a) and is taken as 0 where a <= 0. */
 export const pow = binary('pow', (dy, a, b, out) => [

@@ -1,0 +1,69 @@
+/**
+ * Seeded random inputs for peer tests. Each case draws from its own generator,
+ * seeded from the case's name, so adding a case never changes another's data.
+ * Inputs are owned by the running test and freed after it (see setup.ts).
+ */
+import { Random, tensor, type Shape, type Tensor } from '@neurite/core';
+
+const owned: Tensor[] = [];
+
+/** Frees every input made since the last call. */
+export function releaseInputs(): void {
+  for (const t of owned.splice(0)) t.dispose();
+}
+
+function own(t: Tensor): Tensor {
+  owned.push(t);
+  return t;
+}
+
+function size(shape: Shape): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** FNV-1a: a stable 32-bit seed from a name. */
+function seedOf(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export interface Inputs {
+  /** Normal samples. */
+  normal(shape: Shape, mean?: number, std?: number): Tensor;
+  /** Uniform in [lo, hi). */
+  uniform(shape: Shape, lo: number, hi: number): Tensor;
+  /** Uniform magnitudes in [lo, hi) with random signs: keeps clear of 0 (division, kinks). */
+  awayFromZero(shape: Shape, lo: number, hi: number): Tensor;
+  /** Small integers in [lo, hi) stored as float32, so that ties and equal values occur. */
+  smallInts(shape: Shape, lo: number, hi: number): Tensor;
+  /** int32 values in [lo, hi) (indices). */
+  int32(shape: Shape, lo: number, hi: number): Tensor;
+  /** Rows that are probability distributions along the last axis. */
+  distributions(shape: Shape): Tensor;
+  /** Exactly the given values. */
+  values(values: number[], shape: Shape, dtype?: 'float32' | 'int32'): Tensor;
+}
+
+export function inputs(name: string): Inputs {
+  const rng = new Random(seedOf(name));
+  const fill = (shape: Shape, draw: () => number, dtype: 'float32' | 'int32' = 'float32') =>
+    own(tensor(Array.from({ length: size(shape) }, draw), shape, dtype));
+  return {
+    normal: (shape, mean = 0, std = 1) => fill(shape, () => mean + std * rng.normal()),
+    uniform: (shape, lo, hi) => fill(shape, () => lo + (hi - lo) * rng.next()),
+    awayFromZero: (shape, lo, hi) => fill(shape, () => (rng.next() < 0.5 ? -1 : 1) * (lo + (hi - lo) * rng.next())),
+    smallInts: (shape, lo, hi) => fill(shape, () => lo + rng.int(hi - lo)),
+    int32: (shape, lo, hi) => fill(shape, () => lo + rng.int(hi - lo), 'int32'),
+    distributions: (shape) => {
+      const n = shape[shape.length - 1];
+      const raw = Array.from({ length: size(shape) }, () => 0.05 + rng.next());
+      for (let row = 0; row < raw.length; row += n) {
+        const total = raw.slice(row, row + n).reduce((a, b) => a + b, 0);
+        for (let j = row; j < row + n; j++) raw[j] /= total;
+      }
+      return own(tensor(raw, shape));
+    },
+    values: (values, shape, dtype = 'float32') => own(tensor(values, shape, dtype)),
+  };
+}
