@@ -98,3 +98,23 @@ export function toTensor(value: TensorLike, name: string, op: string, like?: DTy
   }
   return tensor(value, undefined, typeof value === 'number' || typeof value === 'boolean' ? (like ?? 'float32') : undefined);
 }
+
+/**
+ * Converts an index argument: tensors pass through (and must be int32, which
+ * the op checks); plain numbers and arrays become int32, and must be integers.
+ */
+export function toIndexTensor(value: TensorLike, name: string, op: string): Tensor {
+  if (value instanceof Tensor) return toTensor(value, name, op);
+  const t = toTensor(value, name, op, 'int32');
+  if (t.dtype === 'int32') return t;
+  const data = t.dataSync();
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isInteger(data[i])) {
+      t.dispose();
+      throw new ArgumentError(`${op}: ${name} must be integers, but position ${i} holds ${data[i]}`);
+    }
+  }
+  const converted = tensor(data, t.shape, 'int32');
+  t.dispose();
+  return converted;
+}

@@ -2,7 +2,7 @@ import { runKernel } from '../engine.js';
 import { DTypeError, ShapeError, formatShape } from '../errors.js';
 import { assertInteger, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { toTensor, type TensorLike } from './convert.js';
+import { toIndexTensor, toTensor, type TensorLike } from './convert.js';
 import { defineOp } from './define-op.js';
 
 function checkIndices(op: string, indices: Tensor, limit: number, axis: number, shape: readonly number[]): void {
@@ -26,7 +26,7 @@ function checkIndices(op: string, indices: Tensor, limit: number, axis: number, 
  */
 export const gather = defineOp((x: TensorLike, indices: TensorLike, axis = 0): Tensor => {
   const t = toTensor(x, 'x', 'gather');
-  const idx = toTensor(indices, 'indices', 'gather', 'int32');
+  const idx = toIndexTensor(indices, 'indices', 'gather');
   if (t.rank === 0) throw new ShapeError('gather: cannot gather from a scalar');
   const a = normalizeAxis('gather', axis, t.rank);
   checkIndices('gather', idx, t.shape[a], a, t.shape);
@@ -43,7 +43,7 @@ export const gather = defineOp((x: TensorLike, indices: TensorLike, axis = 0): T
  */
 export const scatterAdd = defineOp((updates: TensorLike, indices: TensorLike, size: number, axis = 0): Tensor => {
   const u = toTensor(updates, 'updates', 'scatterAdd');
-  const idx = toTensor(indices, 'indices', 'scatterAdd', 'int32');
+  const idx = toIndexTensor(indices, 'indices', 'scatterAdd');
   assertInteger('scatterAdd', 'size', size, 0);
   const outRank = u.rank - idx.rank + 1;
   const a = normalizeAxis('scatterAdd', axis, Math.max(outRank, 1));

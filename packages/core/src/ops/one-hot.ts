@@ -3,7 +3,7 @@ import { runKernel } from '../engine.js';
 import { DTypeError } from '../errors.js';
 import { assertInteger } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { toTensor, type TensorLike } from './convert.js';
+import { toIndexTensor, type TensorLike } from './convert.js';
 import { defineOp } from './define-op.js';
 
 /**
@@ -12,7 +12,7 @@ import { defineOp } from './define-op.js';
  */
 export const oneHot = defineOp(
   (indices: TensorLike, depth: number, onValue = 1, offValue = 0, dtype: DType = 'float32'): Tensor => {
-    const idx = toTensor(indices, 'indices', 'oneHot', 'int32');
+    const idx = toIndexTensor(indices, 'indices', 'oneHot');
     if (idx.dtype !== 'int32') throw new DTypeError(`oneHot: indices must be int32, got ${idx.dtype} - cast(indices, 'int32')`);
     assertInteger('oneHot', 'depth', depth, 0);
     return runKernel('oneHot', [idx], { depth, onValue, offValue }, [...idx.shape, depth], dtype);

@@ -5,12 +5,12 @@ import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { broadcastTo } from './broadcast-to.js';
 import { cast } from './cast.js';
-import { equal } from './compare.js';
+import { equal, less, where } from './compare.js';
 import { toTensor, type TensorLike } from './convert.js';
 import { defineOp } from './define-op.js';
 import { reshape, stopGradient } from './reshape.js';
 import { transpose } from './transpose.js';
-import { exp, log, square } from './unary.js';
+import { abs, exp, log, square } from './unary.js';
 
 type ReduceKernel = 'sum' | 'prod' | 'max' | 'min' | 'argMax' | 'argMin';
 
@@ -103,7 +103,9 @@ export const logSumExp = defineOp((x: TensorLike, axes?: number | readonly numbe
   const t = toTensor(x, 'x', 'logSumExp');
   if (t.dtype === 'int32') throw new DTypeError(`logSumExp: needs a float tensor, got int32 - cast it first`);
   const ax = normalizeAxes('logSumExp', axes, t.rank);
-  const shift = stopGradient(max(t, ax, true));
+  // An infinite or NaN maximum would turn x - shift into NaN (all -inf rows must give -inf): shift by 0 there.
+  const m = max(t, ax, true);
+  const shift = stopGradient(where(less(abs(m), Infinity), m, 0));
   const result = add(log(sum(exp(sub(t, shift)), ax, true)), shift);
   return keepDims ? result : reshape(result, t.shape.filter((_, i) => !ax.includes(i)));
 });

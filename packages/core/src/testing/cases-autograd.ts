@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import * as nn from '../index.js';
-import type { Tensor } from '../index.js';
+import type { Random, Tensor } from '../index.js';
 import { rngFor, type Case } from './case.js';
 import { EXACT, FLOAT32, TRANSCENDENTAL, expectTensor, expectValues } from './compare.js';
 import { opCases } from './forward.js';
@@ -47,7 +47,7 @@ function compositionCases(): Case[] {
 }
 
 /** A case with its own checks; `run` draws inputs from the case's own seed. */
-function custom(name: string, run: (rng: ReturnType<typeof rngFor>) => void, needs?: 'float64'): Case {
+function custom(name: string, run: (rng: Random) => void, needs?: 'float64'): Case {
   return { name, needs, run: () => run(rngFor(name)) };
 }
 
@@ -62,7 +62,7 @@ function withTensors<T>(tensors: Tensor[], body: () => T): T {
 /** A float32 tensor of reference values (a Float64Array alone would make a float64 tensor). */
 const f32 = (v: R.Ref): Tensor => nn.tensor(v.data, v.shape, 'float32');
 
-function draw(rng: ReturnType<typeof rngFor>, shape: number[]): R.Ref {
+function draw(rng: Random, shape: number[]): R.Ref {
   return sampleInputs([input(shape)], rng)[0];
 }
 
@@ -167,6 +167,40 @@ function apiCases(): Case[] {
   ];
 }
 
+/**
+ * Where a function is not differentiable, core picks a convention; every
+ * backend must give the same numbers for it.
+ */
+function conventionCases(): Case[] {
+  return [
+    custom('max gradient splits ties equally', () => {
+      const x = nn.tensor([[1, 3, 3], [2, 0, 2]]);
+      withTensors([x], () => {
+        const g = nn.grad((t) => nn.sum(nn.max(t, 1)))(x);
+        withTensors([g], () => expectTensor('d max', g, R.ref([2, 3], [0, 0.5, 0.5, 0.5, 0, 0.5]), { dtype: 'float32', tol: EXACT }));
+      });
+    }),
+    custom('maximum gradient on ties goes to the first operand', () => {
+      const xs = [nn.tensor([1, 2, 3]), nn.tensor([1, 5, 3])];
+      withTensors(xs, () => {
+        const [ga, gb] = nn.grads((a, b) => nn.sum(nn.maximum(a, b)))(xs);
+        withTensors([ga, gb], () => {
+          expectTensor('d/da', ga, R.ref([3], [1, 0, 1]), { dtype: 'float32', tol: EXACT });
+          expectTensor('d/db', gb, R.ref([3], [0, 1, 0]), { dtype: 'float32', tol: EXACT });
+        });
+      });
+    }),
+    custom('cast to int32 stops the gradient', () => {
+      const x = nn.tensor([1.5, -2.5]);
+      withTensors([x], () => {
+        const g = nn.grad((t) => nn.sum(nn.mul(nn.cast(nn.cast(t, 'int32'), 'float32'), t)))(x);
+        // Only the direct factor t contributes: d/dt (trunc(t) * t) taken with trunc constant is trunc(t).
+        withTensors([g], () => expectTensor('d/dx', g, R.ref([2], [1, -2]), { dtype: 'float32', tol: EXACT }));
+      });
+    }),
+  ];
+}
+
 /** A derivative checked against its closed form rather than finite differences. */
 function closedFormCases(): Case[] {
   return [
@@ -184,5 +218,5 @@ function closedFormCases(): Case[] {
 }
 
 export function autogradCases(): Case[] {
-  return [...compositionCases(), ...apiCases(), ...closedFormCases()];
+  return [...compositionCases(), ...apiCases(), ...conventionCases(), ...closedFormCases()];
 }

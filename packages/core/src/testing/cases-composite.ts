@@ -89,6 +89,15 @@ function stabilityCases(): Case[] {
       scale: (y, z) => R.reduce(R.zip(abs(y), abs(z), (a, b) => 2 * a * b), -1, false, R.folds.sum),
       tol: ulps,
     }),
+    // Attention masks set logits to -Infinity: those get probability 0, the rest stay finite.
+    forwardCase({
+      op: 'softmax',
+      variant: 'masks -Infinity logits',
+      inputs: [fixed([2, 3], [0, -Infinity, 1, -Infinity, 2, -Infinity])],
+      fn: (x) => nn.softmax(x),
+      ref: (x) => R.softmax(x),
+      tol: TRANSCENDENTAL,
+    }),
     forwardCase({
       op: 'sigmoidCrossEntropyWithLogits',
       variant: 'huge logits',

@@ -57,6 +57,23 @@ function constructorCases(): Case[] {
       },
     },
     {
+      // Views share storage; the backend may free it only when the last view goes.
+      name: 'a reshape keeps its data after the source is disposed',
+      run: () => {
+        const x = nn.tensor([1, 2, 3, 4]);
+        const y = nn.reshape(x, [2, 2]);
+        x.dispose();
+        try {
+          expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4]);
+          const z = nn.add(y, 1);
+          expect(Array.from(z.dataSync())).toEqual([2, 3, 4, 5]);
+          z.dispose();
+        } finally {
+          y.dispose();
+        }
+      },
+    },
+    {
       name: 'arraySync nests like the shape',
       run: () => {
         const t = nn.tensor([1, 2, 3, 4, 5, 6], [3, 1, 2]);

@@ -1,7 +1,8 @@
 import * as nn from '../index.js';
 import type { Tensor } from '../index.js';
 import type { Case } from './case.js';
-import { EXACT, FLOAT32, TRANSCENDENTAL, type Tolerance } from './compare.js';
+import { unaryCases } from './cases-unary.js';
+import { EXACT, TRANSCENDENTAL } from './compare.js';
 import { forwardCase, opCases } from './forward.js';
 import { awayFrom, fixed, input, int32, integers, nonZero, positive, standard, uniform, type InputSpec, type Sampler } from './inputs.js';
 import type { OpSpec } from './op-spec.js';
@@ -56,6 +57,19 @@ function binaryCases(): Case[] {
       ref: (a, b) => R.zip(a, b, Math.pow),
       grad: false,
     },
+    ...([
+      ['maximum', nn.maximum, Math.max],
+      ['minimum', nn.minimum, Math.min],
+    ] as const).map(
+      ([op, fn, f]): OpSpec => ({
+        op,
+        variant: 'NaN propagates',
+        inputs: [fixed([4], [NaN, 1, NaN, 2]), fixed([4], [1, NaN, NaN, 3])],
+        fn,
+        ref: (a, b) => R.zip(a, b, f),
+        grad: false,
+      }),
+    ),
     {
       op: 'add',
       variant: 'tensor and number',
@@ -71,97 +85,6 @@ function binaryCases(): Case[] {
       ref: (a) => R.map(a, (v) => 1.5 - v),
     },
   );
-}
-
-interface UnarySpec {
-  op: string;
-  fn: (x: Tensor) => Tensor;
-  f: (x: number) => number;
-  sample: Sampler;
-  tol?: Tolerance;
-  grad?: boolean;
-  variant?: string;
-}
-
-const UNARY_SHAPE = [3, 4];
-
-function unarySpec({ op, fn, f, sample, tol, grad, variant }: UnarySpec): OpSpec {
-  return { op, variant, inputs: [input(UNARY_SHAPE, sample)], fn, ref: (x) => R.map(x, f), tol, grad };
-}
-
-/** Sample points of the rounding ops: halves (ties), near-halves, integers, both signs. */
-const ROUNDING_VALUES = [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49, 0.51, -0.51, -3, 3.5, 4, -0.2, 0.2, 7.5, -7.5];
-
-function unaryCases(): Case[] {
-  const T = TRANSCENDENTAL;
-  const wide = uniform(-3, 3);
-  const specs: UnarySpec[] = [
-    { op: 'neg', fn: nn.neg, f: (x) => -x, sample: standard },
-    { op: 'abs', fn: nn.abs, f: Math.abs, sample: nonZero },
-    { op: 'exp', fn: nn.exp, f: Math.exp, sample: wide, tol: T },
-    { op: 'expm1', fn: nn.expm1, f: Math.expm1, sample: standard, tol: T },
-    { op: 'log', fn: nn.log, f: Math.log, sample: uniform(0.1, 5), tol: T },
-    { op: 'log1p', fn: nn.log1p, f: Math.log1p, sample: uniform(-0.5, 3), tol: T },
-    { op: 'sqrt', fn: nn.sqrt, f: Math.sqrt, sample: positive },
-    { op: 'rsqrt', fn: nn.rsqrt, f: (x) => 1 / Math.sqrt(x), sample: positive },
-    { op: 'square', fn: nn.square, f: (x) => x * x, sample: standard },
-    { op: 'reciprocal', fn: nn.reciprocal, f: (x) => 1 / x, sample: nonZero },
-    { op: 'sin', fn: nn.sin, f: Math.sin, sample: wide, tol: T },
-    { op: 'cos', fn: nn.cos, f: Math.cos, sample: wide, tol: T },
-    { op: 'tanh', fn: nn.tanh, f: Math.tanh, sample: wide, tol: T },
-    { op: 'sigmoid', fn: nn.sigmoid, f: M.sigmoid, sample: uniform(-5, 5), tol: T },
-    { op: 'relu', fn: nn.relu, f: M.relu, sample: nonZero },
-    { op: 'relu6', fn: nn.relu6, f: M.relu6, sample: awayFrom([0, 6], 0.1, -2, 8) },
-    { op: 'leakyRelu', fn: (x) => nn.leakyRelu(x), f: (x) => M.leakyRelu(x, 0.2), sample: nonZero },
-    { op: 'leakyRelu', variant: 'alpha 0.05', fn: (x) => nn.leakyRelu(x, 0.05), f: (x) => M.leakyRelu(x, 0.05), sample: nonZero },
-    { op: 'elu', fn: nn.elu, f: M.elu, sample: nonZero, tol: T },
-    { op: 'selu', fn: nn.selu, f: M.selu, sample: nonZero, tol: T },
-    { op: 'gelu', fn: nn.gelu, f: M.gelu, sample: wide, tol: T },
-    { op: 'erf', fn: nn.erf, f: M.erf, sample: wide, tol: T },
-    { op: 'softplus', fn: nn.softplus, f: M.softplus, sample: uniform(-5, 5), tol: T },
-    { op: 'sign', fn: nn.sign, f: M.sign, sample: integers(-2, 2), grad: false },
-  ];
-  const rounding: OpSpec[] = [
-    ['floor', nn.floor, Math.floor],
-    ['ceil', nn.ceil, Math.ceil],
-    ['round', nn.round, M.roundHalfEven],
-  ].map(([op, fn, f]) => ({
-    op: op as string,
-    inputs: [fixed([4, 4], ROUNDING_VALUES)],
-    fn: fn as (x: Tensor) => Tensor,
-    ref: (x: R.Ref) => R.map(x, f as (v: number) => number),
-    tol: EXACT,
-    grad: false,
-  }));
-  return [
-    ...opCases(...specs.map(unarySpec), ...rounding),
-    forwardCase({
-      op: 'exp',
-      variant: 'of int32 gives float32',
-      inputs: [int32([4], [-2, 0, 1, 3])],
-      fn: nn.exp,
-      ref: (x) => R.map(x, Math.exp),
-      dtype: 'float32',
-      tol: TRANSCENDENTAL,
-    }),
-    forwardCase({
-      op: 'sigmoid',
-      variant: 'saturates without NaN',
-      inputs: [fixed([4], [-1000, -30, 30, 1000])],
-      fn: nn.sigmoid,
-      ref: (x) => R.map(x, M.sigmoid),
-      tol: TRANSCENDENTAL,
-    }),
-    forwardCase({
-      op: 'softplus',
-      variant: 'large inputs do not overflow',
-      // exp(1000) overflows even float64: the naive log(1 + exp(x)) gives Infinity.
-      inputs: [fixed([4], [-1000, -20, 20, 1000])],
-      fn: nn.softplus,
-      ref: (x) => R.map(x, (v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))),
-      tol: TRANSCENDENTAL,
-    }),
-  ];
 }
 
 type Compare = (a: Tensor, b: Tensor) => Tensor;
@@ -181,6 +104,7 @@ function compareCases(): Case[] {
     ['[3,4]x[3,4]', input([3, 4], tie), input([3, 4], tie)],
     ['[3,1]x[1,4]', input([3, 1], tie), input([1, 4], tie)],
     ['int32 [2,3]x[3]', input([2, 3], tie, 'int32'), input([3], tie, 'int32')],
+    ['with NaN', fixed([4], [NaN, NaN, 1, 1]), fixed([4], [NaN, 1, NaN, 1])],
   ];
   return ops.flatMap(([op, fn, f]) =>
     shapes.map(([variant, a, b]) =>
@@ -206,6 +130,15 @@ function whereAndClipCases(): Case[] {
       fn: nn.where,
       ref: R.select,
       tol: EXACT,
+    },
+    {
+      op: 'where',
+      variant: 'any non-zero condition picks a',
+      inputs: [int32([5], [-1, 0, 2, 5, 0]), input([5]), input([5])],
+      fn: nn.where,
+      ref: R.select,
+      tol: EXACT,
+      grad: false,
     },
     {
       op: 'clip',
@@ -269,10 +202,10 @@ function castAndDTypeCases(): Case[] {
     }),
     forwardCase({
       op: 'div',
-      variant: 'int32 truncates toward zero',
-      inputs: [int32([4], [7, -7, 6, -1]), int32([4], [2, 2, 4, 3])],
+      variant: 'int32 floors, like NumPy //',
+      inputs: [int32([5], [7, -7, 6, -1, 7]), int32([5], [2, 2, 4, 3, -2])],
       fn: nn.div,
-      ref: (a, b) => R.zip(a, b, (x, y) => M.truncate(x / y)),
+      ref: (a, b) => R.zip(a, b, (x, y) => Math.floor(x / y)),
       dtype: 'int32',
       tol: EXACT,
     }),

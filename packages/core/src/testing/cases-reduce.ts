@@ -3,7 +3,7 @@ import type { Tensor } from '../index.js';
 import type { Case } from './case.js';
 import { EXACT, SUMMATION, TRANSCENDENTAL, type Tolerance } from './compare.js';
 import { forwardCase, opCases } from './forward.js';
-import { awayFrom, input, int32, integers, standard, uniform, type Sampler } from './inputs.js';
+import { awayFrom, fixed, input, int32, integers, standard, uniform, type Sampler } from './inputs.js';
 import type { OpSpec } from './op-spec.js';
 import * as R from './reference.js';
 
@@ -136,6 +136,29 @@ function integerReductions(): Case[] {
   ];
 }
 
+/** A NaN anywhere in a row makes its sum, max and min NaN, and argMax/argMin point at it. */
+function nanReductions(): Case[] {
+  const withNaN = fixed([2, 3], [1, NaN, 3, 4, 5, 6]);
+  const ops: [string, (x: Tensor) => Tensor, (v: number[]) => number][] = [
+    ['sum', (x) => nn.sum(x, 1), R.folds.sum],
+    ['max', (x) => nn.max(x, 1), R.folds.max],
+    ['min', (x) => nn.min(x, 1), R.folds.min],
+    ['argMax', (x) => nn.argMax(x, 1), R.folds.argMax],
+    ['argMin', (x) => nn.argMin(x, 1), R.folds.argMin],
+  ];
+  return ops.map(([op, fn, fold]) =>
+    forwardCase({
+      op,
+      variant: 'NaN propagates',
+      inputs: [withNaN],
+      fn,
+      ref: (x) => R.reduce(x, 1, false, fold),
+      dtype: op.startsWith('arg') ? 'int32' : 'float32',
+      tol: EXACT,
+    }),
+  );
+}
+
 export function reductionCases(): Case[] {
-  return [...floatReductions(), ...argReductions(), ...integerReductions()];
+  return [...floatReductions(), ...argReductions(), ...integerReductions(), ...nanReductions()];
 }

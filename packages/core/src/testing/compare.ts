@@ -72,14 +72,12 @@ export function expectValues(
     const s = scale === undefined ? 0 : Math.abs(scale[scale.length === 1 ? 0 : i]);
     const bound = tol.atol + tol.rtol * Math.max(Math.abs(e), s);
     const excess = Math.abs(a - e) - bound;
-    if (process.env.CONF_DEBUG && bound > 0) { const r = Math.abs(a - e) / bound; if (r > ((globalThis as any).__worst?.[what] ?? -1)) { ((globalThis as any).__worst ??= {})[what] = r; } }
     // `!(excess <= 0)` also catches a NaN where a number was expected.
     if (!(excess <= 0) && (worst < 0 || !(excess <= worstExcess))) {
       worst = i;
       worstExcess = excess;
     }
   }
-  if (process.env.CONF_DEBUG && (globalThis as any).__worst?.[what] !== undefined) console.log('RATIO', (globalThis as any).__worst[what].toFixed(4), what);
   if (worst >= 0) {
     const a = actual[worst];
     const e = expected[worst];

@@ -159,10 +159,10 @@ export const folds = {
     const m = Math.max(...v);
     return m + Math.log(total(v.map((x) => Math.exp(x - m))));
   },
-  /** First index of the maximum. */
-  argMax: (v: number[]) => v.indexOf(Math.max(...v)),
-  /** First index of the minimum. */
-  argMin: (v: number[]) => v.indexOf(Math.min(...v)),
+  /** First index of the maximum; a NaN counts as the maximum (indexOf cannot find NaN). */
+  argMax: (v: number[]) => (v.some(Number.isNaN) ? v.findIndex(Number.isNaN) : v.indexOf(Math.max(...v))),
+  /** First index of the minimum; a NaN counts as the minimum. */
+  argMin: (v: number[]) => (v.some(Number.isNaN) ? v.findIndex(Number.isNaN) : v.indexOf(Math.min(...v))),
 } as const;
 
 // ---------------------------------------------------------------- movement

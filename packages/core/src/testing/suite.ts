@@ -40,7 +40,8 @@ export function conformanceCaseNames(): string[] {
   return conformanceGroups().flatMap((g) => g.cases.map((c) => c.name));
 }
 
-function checkSkips(groups: readonly CaseGroup[], skip: Record<string, string>): void {
+/** @internal Throws on duplicate case names, skips of unknown cases and skips without a reason. */
+export function checkSkips(groups: readonly CaseGroup[], skip: Record<string, string>): void {
   const names = new Set<string>();
   for (const c of groups.flatMap((g) => g.cases)) {
     if (names.has(c.name)) throw new Error(`describeConformance: two cases are named '${c.name}' - case names must be unique`);
@@ -60,7 +61,7 @@ function checkSkips(groups: readonly CaseGroup[], skip: Record<string, string>):
  * Registers the conformance suite with vitest for one backend: forward values
  * against float64 references, gradients against finite differences, edge
  * shapes, error classes and messages. Every case also asserts that it leaves
- * the number of live tensors unchanged.
+ * the number of live tensors (and bytes) unchanged.
  */
 export function describeConformance(options: ConformanceOptions): void {
   const skip = options.skip ?? {};
@@ -104,7 +105,9 @@ function runCase(c: Case, env: CaseEnv, skipNow: (note: string) => void): void {
     skipNow(`'${c.name}' needs a backend that stores float64`);
     return;
   }
-  const before = memory().numTensors;
+  const before = memory();
   c.run(env);
-  expect(memory().numTensors, `live tensors after '${c.name}' (a leak, or a tensor disposed twice)`).toBe(before);
+  const after = memory();
+  expect(after.numTensors, `live tensors after '${c.name}' (a leak, or a tensor disposed twice)`).toBe(before.numTensors);
+  expect(after.numBytes, `live bytes after '${c.name}' (storage not released with its last tensor)`).toBe(before.numBytes);
 }
