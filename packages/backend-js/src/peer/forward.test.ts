@@ -6,7 +6,7 @@ import { describe, it } from 'vitest';
 import * as nt from '@neurite/core';
 import type { Tensor } from '@neurite/core';
 import { checkForward } from './compare.js';
-import { inputs, type Inputs } from './inputs.js';
+import { BINARY_INPUTS, BROADCASTS, inputs, type Binary, type Inputs } from './inputs.js';
 import { usePeers } from './setup.js';
 import { tf } from './tfjs.js';
 
@@ -30,26 +30,6 @@ function cases(family: string, list: Case[]): void {
   });
 }
 
-/** [a, b] shapes: equal, both sides broadcasting, trailing vector, scalar, rank 3 against rank 2. */
-const BROADCASTS: [number[], number[]][] = [
-  [[2, 3], [2, 3]],
-  [[3, 1], [1, 4]],
-  [[2, 3, 4], [4]],
-  [[], [2, 3]],
-  [[2, 1, 4], [3, 1]],
-];
-
-type Binary = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
-/** Operands: b kept away from 0 for div; a positive for pow (real results). */
-const BINARY_INPUTS: Record<Binary, (r: Inputs, a: number[], b: number[]) => Tensor[]> = {
-  add: (r, a, b) => [r.normal(a), r.normal(b)],
-  sub: (r, a, b) => [r.normal(a), r.normal(b)],
-  mul: (r, a, b) => [r.normal(a), r.normal(b)],
-  div: (r, a, b) => [r.normal(a), r.awayFromZero(b, 0.3, 3)],
-  pow: (r, a, b) => [r.uniform(a, 0.2, 3), r.uniform(b, -2.5, 2.5)],
-  maximum: (r, a, b) => [r.normal(a), r.normal(b)],
-  minimum: (r, a, b) => [r.normal(a), r.normal(b)],
-};
 
 cases(
   'binary',

@@ -9,7 +9,7 @@ import { describe, it } from 'vitest';
 import * as nt from '@neurite/core';
 import type { Tensor } from '@neurite/core';
 import { checkGrads } from './compare.js';
-import { inputs, type Inputs } from './inputs.js';
+import { BINARY_INPUTS, BROADCASTS, inputs, type Binary, type Inputs } from './inputs.js';
 import { usePeers } from './setup.js';
 import { tf } from './tfjs.js';
 
@@ -34,26 +34,6 @@ function cases(family: string, list: Case[]): void {
   });
 }
 
-const BROADCASTS: [number[], number[]][] = [
-  [[2, 3], [2, 3]],
-  [[3, 1], [1, 4]],
-  [[2, 3, 4], [4]],
-  [[], [2, 3]],
-  [[2, 1, 4], [3, 1]],
-];
-
-type Binary = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
-const BINARY_INPUTS: Record<Binary, (r: Inputs, a: number[], b: number[]) => Tensor[]> = {
-  add: (r, a, b) => [r.normal(a), r.normal(b)],
-  sub: (r, a, b) => [r.normal(a), r.normal(b)],
-  mul: (r, a, b) => [r.normal(a), r.normal(b)],
-  div: (r, a, b) => [r.normal(a), r.awayFromZero(b, 0.3, 3)],
-  // A positive base: both libraries take d/db = 0 where a <= 0, and d/da is complex there.
-  pow: (r, a, b) => [r.uniform(a, 0.2, 3), r.uniform(b, -2.5, 2.5)],
-  // Continuous values never tie, so the tie rule (which side gets dy) does not matter.
-  maximum: (r, a, b) => [r.normal(a), r.normal(b)],
-  minimum: (r, a, b) => [r.normal(a), r.normal(b)],
-};
 
 /**
  * tfjs 4.22's gradients of maximum, minimum and batched matMul do not sum

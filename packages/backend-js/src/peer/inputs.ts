@@ -67,3 +67,26 @@ export function inputs(name: string): Inputs {
     values: (values, shape, dtype = 'float32') => own(tensor(values, shape, dtype)),
   };
 }
+
+/** [a, b] shapes: equal, both sides broadcasting, trailing vector, scalar, rank 3 against rank 2. */
+export const BROADCASTS: [number[], number[]][] = [
+  [[2, 3], [2, 3]],
+  [[3, 1], [1, 4]],
+  [[2, 3, 4], [4]],
+  [[], [2, 3]],
+  [[2, 1, 4], [3, 1]],
+];
+
+export type Binary = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+/** Operands: b kept away from 0 for div. */
+export const BINARY_INPUTS: Record<Binary, (r: Inputs, a: number[], b: number[]) => Tensor[]> = {
+  add: (r, a, b) => [r.normal(a), r.normal(b)],
+  sub: (r, a, b) => [r.normal(a), r.normal(b)],
+  mul: (r, a, b) => [r.normal(a), r.normal(b)],
+  div: (r, a, b) => [r.normal(a), r.awayFromZero(b, 0.3, 3)],
+  // A positive base: both libraries take d/db = 0 where a <= 0, and d/da is complex there.
+  pow: (r, a, b) => [r.uniform(a, 0.2, 3), r.uniform(b, -2.5, 2.5)],
+  // Continuous values never tie, so the tie rule (which side gets dy) does not matter.
+  maximum: (r, a, b) => [r.normal(a), r.normal(b)],
+  minimum: (r, a, b) => [r.normal(a), r.normal(b)],
+};
