@@ -17,14 +17,15 @@ const alias = [
   })),
 ];
 
-/** One vitest project per package or app that has a src/ folder, plus bench/. */
+/** One vitest project per package or app that has a src/ folder, plus the examples. */
 const projects = ['packages', 'apps']
   .flatMap((group) => (existsSync(here(`./${group}`)) ? readdirSync(here(`./${group}`)).map((dir) => `${group}/${dir}`) : []))
   .filter((dir) => existsSync(here(`./${dir}/src`)))
   .map((dir) => ({
     extends: true as const,
     test: { name: dir.split('/')[1], include: [`${dir}/src/**/*.test.ts`] },
-  }));
+  }))
+  .concat({ extends: true as const, test: { name: 'examples', include: ['examples/**/*.test.ts'] } });
 
 export default defineConfig({
   resolve: { alias },

@@ -11,24 +11,27 @@ type Info = TensorInfo<TypedArray>;
 
 /**
  * Sum with four independent accumulators: fewer loop-carried dependencies
- * (faster) and pairwise-like error growth on long rows.
+ * (faster) and pairwise-like error growth on long rows. The leftover elements
+ * go first so the main loop needs no tail (measured faster and steadier under
+ * V8 than a trailing remainder loop, which was seen deoptimising).
  */
 export function sum([x]: [Info], out: Info, { reduceSize }: ReduceAttrs): void {
   const a = x.storage;
   const o = out.storage;
   for (let r = 0, base = 0; r < out.size; r++, base += reduceSize) {
+    const end = base + reduceSize;
+    let i = base + (reduceSize & 3);
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
-    let j = 0;
-    for (; j + 3 < reduceSize; j += 4) {
-      s0 += a[base + j];
-      s1 += a[base + j + 1];
-      s2 += a[base + j + 2];
-      s3 += a[base + j + 3];
+    for (let k = base; k < i; k++) s0 += a[k];
+    for (; i < end; i += 4) {
+      s0 += a[i];
+      s1 += a[i + 1];
+      s2 += a[i + 2];
+      s3 += a[i + 3];
     }
-    for (; j < reduceSize; j++) s0 += a[base + j];
     o[r] = s0 + s1 + (s2 + s3);
   }
 }
