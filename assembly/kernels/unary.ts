@@ -1,0 +1,177 @@
+import { F32, F64, I32 } from './common';
+
+const NEG = 0, ABS = 1, SIGN = 2, EXP = 3, EXPM1 = 4, LOG = 5, LOG1P = 6, SQRT = 7, RSQRT = 8, SQUARE = 9;
+const RECIPROCAL = 10, SIN = 11, COS = 12, TANH = 13, SIGMOID = 14, RELU = 15, RELU6 = 16, ELU = 17, SELU = 18;
+const GELU = 19, ERF = 20, SOFTPLUS = 21, FLOOR = 22, CEIL = 23, ROUND = 24, LEAKY_RELU = 25;
+
+/** SELU constants from Klambauer et al. 2017 (as in core). */
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = SELU_SCALE * SELU_ALPHA;
+
+/**
+ * erf by W. J. Cody's rational approximations, accurate to f64 rounding (the
+ * same as backend-js), so float64 gradient checks of erf and gelu hold.
+ */
+export function erf64(x: f64): f64 {
+  const ax = Math.abs(x);
+  if (ax < 0.46875) {
+    const t = x * x;
+    const num = (((0.1857777061846031526730 * t + 3.161123743870565596947) * t + 113.8641541510501556495) * t + 377.4852376853020208137) * t + 3209.377589138469472562;
+    const den = ((((t + 23.60129095234412093499) * t + 244.0246379344441733056) * t + 1282.616526077372275645) * t + 2844.236833439170622273);
+    return (x * num) / den;
+  }
+  const e = 1 - erfcPositive(ax);
+  return x < 0 ? -e : e;
+}
+
+function erfcPositive(x: f64): f64 {
+  let r: f64;
+  if (x < 4) {
+    const num = (((((((2.15311535474403846343e-8 * x + 0.564188496988670089180) * x + 8.88314979438837594118) * x + 66.1191906371416294775) * x + 298.635138197400131132) * x + 881.952221241769090411) * x + 1712.04761263407058314) * x + 2051.07837782607146532) * x + 1230.33935479799725272;
+    const den = (((((((x + 15.7449261107098347253) * x + 117.693950891312499305) * x + 537.181101862009857509) * x + 1621.38957456669018874) * x + 3290.79923573345962678) * x + 4362.61909014324715820) * x + 3439.36767414372163696) * x + 1230.33935479805096226;
+    r = num / den;
+  } else {
+    const z = 1 / (x * x);
+    const num = ((((0.0163153871373020978498 * z + 0.305326634961232344035) * z + 0.360344899949804439429) * z + 0.125781726111229246204) * z + 0.0160837851487422766278) * z + 6.58749161529837803157e-4;
+    const den = ((((z + 2.56852019228982242072) * z + 1.87295284992346047209) * z + 0.527905102951428412248) * z + 0.0605183413124413191178) * z + 0.00233520497626869185443;
+    r = (1 / Math.sqrt(Math.PI) - (z * num) / den) / x;
+  }
+  return Math.exp(-x * x) * r;
+}
+
+/**
+ * Every op computes in f64 and rounds once to the output dtype, like
+ * backend-js (whose numbers are doubles), so results agree to the last bit
+ * in most cases; f32 is the storage format, not the arithmetic.
+ */
+@inline function apply(op: i32, x: f64, alpha: f64): f64 {
+  switch (op) {
+    case NEG: return -x;
+    case ABS: return Math.abs(x);
+    case SIGN: return x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : NaN;
+    case EXP: return Math.exp(x);
+    case EXPM1: return Math.expm1(x);
+    case LOG: return Math.log(x);
+    case LOG1P: return Math.log1p(x);
+    case SQRT: return Math.sqrt(x);
+    case RSQRT: return 1 / Math.sqrt(x);
+    case SQUARE: return x * x;
+    case RECIPROCAL: return 1 / x;
+    case SIN: return Math.sin(x);
+    case COS: return Math.cos(x);
+    case TANH: return Math.tanh(x);
+    // Two branches so neither exp can overflow.
+    case SIGMOID: {
+      if (x >= 0) return 1 / (1 + Math.exp(-x));
+      const e = Math.exp(x);
+      return e / (1 + e);
+    }
+    // `x == x` keeps NaN as NaN.
+    case RELU: return x > 0 ? x : x == x ? 0 : x;
+    case RELU6: return x > 6 ? 6 : x > 0 ? x : x == x ? 0 : x;
+    case ELU: return x > 0 ? x : Math.expm1(x);
+    case SELU: return x > 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * Math.expm1(x);
+    case GELU: return 0.5 * x * (1 + erf64(x * Math.SQRT1_2));
+    case ERF: return erf64(x);
+    // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, no loss for very negative x.
+    case SOFTPLUS: return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    case FLOOR: return Math.floor(x);
+    case CEIL: return Math.ceil(x);
+    // Round half to even (wasm's `nearest`), as NumPy does.
+    case ROUND: return nearest<f64>(x);
+    case LEAKY_RELU: return x > 0 ? x : alpha * x;
+  }
+  return NaN;
+}
+
+@inline function loop<T>(op: i32, x: usize, o: usize, n: i32, alpha: f64): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i * sizeof<T>();
+    const y = apply(op, <f64>load<T>(x + off), alpha);
+    // An int32 result that is not finite stores 0, as an Int32Array does.
+    store<T>(o + off, isInteger<T>() && !isFinite(y) ? <T>0 : <T>y);
+  }
+}
+
+/**
+ * The switch is outside the loops: each case inlines `loop` with a constant
+ * op, so the optimizer folds `apply` down to that op's arithmetic.
+ */
+function unaryT<T>(op: i32, x: usize, o: usize, n: i32, alpha: f64): void {
+  if (ASC_FEATURE_SIMD) {
+    if (sizeof<T>() == 4 && !isInteger<T>() && unaryF32x4(op, x, o, n)) return;
+  }
+  switch (op) {
+    case NEG: loop<T>(NEG, x, o, n, alpha); return;
+    case ABS: loop<T>(ABS, x, o, n, alpha); return;
+    case SIGN: loop<T>(SIGN, x, o, n, alpha); return;
+    case EXP: loop<T>(EXP, x, o, n, alpha); return;
+    case EXPM1: loop<T>(EXPM1, x, o, n, alpha); return;
+    case LOG: loop<T>(LOG, x, o, n, alpha); return;
+    case LOG1P: loop<T>(LOG1P, x, o, n, alpha); return;
+    case SQRT: loop<T>(SQRT, x, o, n, alpha); return;
+    case RSQRT: loop<T>(RSQRT, x, o, n, alpha); return;
+    case SQUARE: loop<T>(SQUARE, x, o, n, alpha); return;
+    case RECIPROCAL: loop<T>(RECIPROCAL, x, o, n, alpha); return;
+    case SIN: loop<T>(SIN, x, o, n, alpha); return;
+    case COS: loop<T>(COS, x, o, n, alpha); return;
+    case TANH: loop<T>(TANH, x, o, n, alpha); return;
+    case SIGMOID: loop<T>(SIGMOID, x, o, n, alpha); return;
+    case RELU: loop<T>(RELU, x, o, n, alpha); return;
+    case RELU6: loop<T>(RELU6, x, o, n, alpha); return;
+    case ELU: loop<T>(ELU, x, o, n, alpha); return;
+    case SELU: loop<T>(SELU, x, o, n, alpha); return;
+    case GELU: loop<T>(GELU, x, o, n, alpha); return;
+    case ERF: loop<T>(ERF, x, o, n, alpha); return;
+    case SOFTPLUS: loop<T>(SOFTPLUS, x, o, n, alpha); return;
+    case FLOOR: loop<T>(FLOOR, x, o, n, alpha); return;
+    case CEIL: loop<T>(CEIL, x, o, n, alpha); return;
+    case ROUND: loop<T>(ROUND, x, o, n, alpha); return;
+    case LEAKY_RELU: loop<T>(LEAKY_RELU, x, o, n, alpha); return;
+  }
+}
+
+/** The ops that are exact in f32 lanes (no rounding difference from f64 then round). */
+function unaryF32x4(op: i32, x: usize, o: usize, n: i32): bool {
+  if (!ASC_FEATURE_SIMD) return false;
+  if (op != NEG && op != ABS && op != SQUARE && op != RELU && op != SQRT) return false;
+  const vec = n & ~3;
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < vec; i += 4) {
+    const off = <usize>i << 2;
+    const v = v128.load(x + off);
+    let r: v128;
+    if (op == NEG) r = f32x4.neg(v);
+    else if (op == ABS) r = f32x4.abs(v);
+    else if (op == SQUARE) r = f32x4.mul(v, v);
+    else if (op == SQRT) r = f32x4.sqrt(v);
+    // relu: v > 0 ? v : (v == v ? 0 : v)
+    else r = v128.bitselect(v, zero, v128.or(f32x4.gt(v, zero), f32x4.ne(v, v)));
+    v128.store(o + off, r);
+  }
+  for (let i = vec; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(o + off, <f32>apply(op, <f64>load<f32>(x + off), 0));
+  }
+  return true;
+}
+
+export function unary(op: i32, dt: i32, x: usize, o: usize, n: i32, alpha: f64): void {
+  if (dt == F32) unaryT<f32>(op, x, o, n, alpha);
+  else if (dt == I32) unaryT<i32>(op, x, o, n, alpha);
+  else unaryT<f64>(op, x, o, n, alpha);
+}
+
+/** Converts to the output dtype; float to int32 truncates toward zero (NaN gives 0). */
+export function cast(from: i32, to: i32, x: usize, o: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    let v: f64;
+    if (from == F32) v = <f64>load<f32>(x + (<usize>i << 2));
+    else if (from == I32) v = <f64>load<i32>(x + (<usize>i << 2));
+    else v = load<f64>(x + (<usize>i << 3));
+    if (to == F32) store<f32>(o + (<usize>i << 2), <f32>v);
+    else if (to == I32) store<i32>(o + (<usize>i << 2), isFinite(v) ? <i32>v : 0);
+    else store<f64>(o + (<usize>i << 3), v);
+  }
+}

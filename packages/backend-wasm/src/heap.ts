@@ -1,0 +1,151 @@
+import { BackendError, type DType, type TypedArray } from '@neurite/core';
+
+/** The exports of assembly/index.ts (pointers and sizes are numbers). */
+export interface WasmExports {
+  readonly memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  heapSize(): number;
+  simd(): number;
+  binary(op: number, dt: number, a: number, b: number, o: number, rank: number, shape: number, sa: number, sb: number): void;
+  where(cdt: number, dt: number, c: number, a: number, b: number, o: number, rank: number, shape: number, sc: number, sa: number, sb: number): void;
+  unary(op: number, dt: number, x: number, o: number, n: number, alpha: number): void;
+  cast(from: number, to: number, x: number, o: number, n: number): void;
+  matMul(dt: number, a: number, b: number, c: number, batch: number, m: number, n: number, k: number, aBatch: number, bBatch: number, transposeA: number, transposeB: number): void;
+  reduce(op: number, dt: number, x: number, o: number, outer: number, reduceSize: number): void;
+  transpose(bytes: number, x: number, o: number, rank: number, shape: number, strides: number, size: number): void;
+  slice(es: number, x: number, o: number, rank: number, outShape: number, inStrides: number, begin: number): void;
+  pad(dt: number, x: number, o: number, outSize: number, rank: number, inShape: number, outStrides: number, before: number, value: number): void;
+  concatPart(es: number, x: number, o: number, outer: number, block: number, outBlock: number, offset: number): void;
+  gather(es: number, x: number, idx: number, o: number, outer: number, dim: number, inner: number, count: number): void;
+  scatterAdd(dt: number, u: number, idx: number, o: number, outSize: number, outer: number, dim: number, inner: number, count: number): void;
+  broadcastTo(es: number, x: number, o: number, rank: number, shape: number, strides: number): void;
+  tile(es: number, x: number, o: number, rank: number, inShape: number, outShape: number, inStrides: number, repsLast: number): void;
+  reverse(es: number, x: number, o: number, rank: number, shape: number, strides: number, flip: number): void;
+  oneHot(dt: number, idx: number, o: number, count: number, depth: number, onValue: number, offValue: number): void;
+}
+
+/** dtype codes understood by the AssemblyScript kernels (assembly/kernels/common.ts). */
+export const DTYPE_CODE: Record<DType, number> = { float32: 0, int32: 1, float64: 2 };
+export const BYTES: Record<DType, number> = { float32: 4, int32: 4, float64: 8 };
+
+/** Largest request we pass to the allocator; TLSF refuses blocks of 1 GiB and more. */
+const MAX_BYTES = 2 ** 30 - 64;
+
+/**
+ * Linear memory as seen from JavaScript. Growing wasm memory detaches every
+ * view over the old buffer, so all views live here and `sync()` is the one
+ * place that renews them; every read and write goes through it.
+ */
+export class WasmHeap {
+  private buffer: ArrayBuffer | null = null;
+  private f32 = new Float32Array(0);
+  private f64 = new Float64Array(0);
+  private i32 = new Int32Array(0);
+  /** Bytes of each live block, so `liveBytes` is exact and a double free is caught. */
+  private readonly blocks = new Map<number, number>();
+  private live = 0;
+  /** Scratch block for small i32 argument arrays (shapes, strides). */
+  private argsPtr = 0;
+  private argsCap = 0;
+
+  constructor(readonly exports: WasmExports) {}
+
+  private sync(): void {
+    const buffer = this.exports.memory.buffer;
+    if (buffer === this.buffer) return;
+    this.buffer = buffer;
+    this.f32 = new Float32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.i32 = new Int32Array(buffer);
+  }
+
+  get heapBytes(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
+
+  get liveBytes(): number {
+    return this.live;
+  }
+
+  /** A block of `bytes` (16-byte aligned); out of memory is a BackendError naming the size. */
+  allocBytes(bytes: number, what = `${bytes} bytes`): number {
+    let ptr = 0;
+    let cause: unknown;
+    if (bytes <= MAX_BYTES) {
+      try {
+        ptr = this.exports.alloc(bytes);
+      } catch (e) {
+        cause = e;
+      }
+    }
+    if (ptr === 0) {
+      throw new BackendError(
+        `wasm: out of memory allocating ${what} (${bytes} bytes; heap is ${this.heapBytes} bytes, ${this.live} live) - ` +
+          `dispose tensors you no longer need, or use smaller batches`,
+        { cause },
+      );
+    }
+    this.blocks.set(ptr, bytes);
+    this.live += bytes;
+    return ptr;
+  }
+
+  alloc(dtype: DType, size: number): number {
+    return this.allocBytes(size * BYTES[dtype], `${dtype} x ${size}`);
+  }
+
+  free(ptr: number): void {
+    const bytes = this.blocks.get(ptr);
+    if (bytes === undefined) throw new BackendError(`wasm: free of unknown block ${ptr} - freed twice?`);
+    this.blocks.delete(ptr);
+    this.live -= bytes;
+    this.exports.free(ptr);
+  }
+
+  write(ptr: number, dtype: DType, data: TypedArray): void {
+    this.sync();
+    this.view(dtype).set(data, ptr / BYTES[dtype]);
+  }
+
+  read(ptr: number, dtype: DType, size: number): TypedArray {
+    this.sync();
+    const start = ptr / BYTES[dtype];
+    return this.view(dtype).slice(start, start + size);
+  }
+
+  private view(dtype: DType): TypedArray {
+    return dtype === 'float32' ? this.f32 : dtype === 'int32' ? this.i32 : this.f64;
+  }
+
+  /**
+   * Writes small integer lists (shapes, strides) into the scratch block and
+   * returns a pointer to each. Valid until the next call.
+   */
+  args(...lists: readonly (readonly number[])[]): number[] {
+    let total = 0;
+    for (const l of lists) total += l.length;
+    if (total > this.argsCap) {
+      if (this.argsPtr !== 0) this.free(this.argsPtr);
+      this.argsPtr = 0;
+      this.argsCap = 0;
+      const cap = Math.max(64, total * 2);
+      this.argsPtr = this.allocBytes(cap * 4, 'kernel arguments');
+      this.argsCap = cap;
+    }
+    this.sync();
+    const ptrs: number[] = [];
+    let at = this.argsPtr / 4;
+    for (const l of lists) {
+      ptrs.push(at * 4);
+      for (let i = 0; i < l.length; i++) this.i32[at + i] = l[i];
+      at += l.length;
+    }
+    return ptrs;
+  }
+
+  /** Bytes held by the heap itself (argument scratch), not counted as tensors. */
+  get scratchBytes(): number {
+    return this.argsPtr === 0 ? 0 : this.argsCap * 4;
+  }
+}

@@ -1,0 +1,106 @@
+import { BackendError } from '@neurite/core';
+import type { WasmExports } from './heap.js';
+
+/** Where the .wasm comes from: bytes, a URL, or (in Node) a file path. */
+export type WasmSource = BufferSource | URL | string;
+
+/**
+ * A module whose only function uses a SIMD instruction (i8x16.splat +
+ * i8x16.popcnt): it validates exactly when the engine has 128-bit SIMD.
+ */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export function simdSupported(): boolean {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+async function readFile(path: string | URL): Promise<Uint8Array<ArrayBuffer>> {
+  const fs = await import('node:fs/promises');
+  // Node's Buffer may be typed over a SharedArrayBuffer; copying gives a plain ArrayBuffer.
+  return new Uint8Array(await fs.readFile(path));
+}
+
+/**
+ * The .wasm files ship next to the compiled loader (dist/). When the loader
+ * runs from its TypeScript source (tests), they are in ../dist. The literal
+ * `new URL('./x.wasm', import.meta.url)` form lets bundlers find and copy them.
+ */
+function packagedUrls(simd: boolean): URL[] {
+  return simd
+    ? [new URL('./neurite-simd.wasm', import.meta.url), new URL('../dist/neurite-simd.wasm', import.meta.url)]
+    : [new URL('./neurite-scalar.wasm', import.meta.url), new URL('../dist/neurite-scalar.wasm', import.meta.url)];
+}
+
+async function fetchBytes(url: URL | string): Promise<ArrayBuffer> {
+  const response = await fetch(url);
+  if (!response.ok) throw new BackendError(`wasm: cannot load ${String(url)} (HTTP ${response.status}) - check the wasm option`);
+  return response.arrayBuffer();
+}
+
+async function bytesOf(source: WasmSource): Promise<BufferSource> {
+  if (typeof source !== 'string' && !(source instanceof URL)) return source;
+  if (isNode && (typeof source === 'string' || source.protocol === 'file:')) return readFile(source);
+  return fetchBytes(source);
+}
+
+async function packagedBytes(simd: boolean): Promise<BufferSource> {
+  const urls = packagedUrls(simd);
+  if (!isNode) return fetchBytes(urls[0]);
+  let last: unknown;
+  for (const url of urls) {
+    try {
+      return await readFile(url);
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw new BackendError(
+    `wasm: ${urls[0].pathname} is missing - build @neurite/backend-wasm (npm run build) or pass the wasm option`,
+    { cause: last },
+  );
+}
+
+const REQUIRED_EXPORTS = [
+  'memory', 'alloc', 'free', 'heapSize', 'simd', 'binary', 'where', 'unary', 'cast', 'matMul', 'reduce', 'transpose',
+  'slice', 'pad', 'concatPart', 'gather', 'scatterAdd', 'broadcastTo', 'tile', 'reverse', 'oneHot',
+] as const satisfies readonly (keyof WasmExports)[];
+
+/** Raised by the module's `abort` import (asserts, allocation too large); callers turn it into a BackendError. */
+export class WasmAbort extends Error {
+  override name = 'WasmAbort';
+}
+
+export async function instantiate(simd: boolean, source?: WasmSource): Promise<WasmExports> {
+  const bytes = source === undefined ? await packagedBytes(simd) : await bytesOf(source);
+  let memory: WebAssembly.Memory | undefined;
+  const readString = (ptr: number): string => {
+    if (!memory || ptr === 0) return '';
+    // AssemblyScript strings are UTF-16 with their byte length in the header word before them.
+    const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0] >>> 1;
+    return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
+  };
+  const imports = {
+    env: {
+      abort(message: number, file: number, line: number, column: number): never {
+        throw new WasmAbort(`${readString(message)} at ${readString(file)}:${line}:${column}`);
+      },
+    },
+  };
+  const { instance } = await WebAssembly.instantiate(bytes, imports);
+  const missing = REQUIRED_EXPORTS.filter((name) => !(name in instance.exports));
+  if (missing.length > 0) {
+    throw new BackendError(`wasm: the module lacks ${missing.join(', ')} - it is not a build of this version's assembly/ (rebuild or pass the matching file)`);
+  }
+  // The one unchecked cast: WebAssembly exports are untyped; WasmExports mirrors assembly/index.ts and was checked above.
+  const exports = instance.exports as unknown as WasmExports;
+  memory = exports.memory;
+  return exports;
+}
