@@ -60,6 +60,35 @@ export interface OneHotAttrs {
 export interface LeakyReluAttrs {
   alpha: number;
 }
+/** Activations a fused kernel can apply, each with a derivative expressible through its output. */
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'elu';
+export interface FusedMatMulAttrs extends MatMulAttrs {
+  activation: FusedActivation;
+}
+export interface ActivationAttrs {
+  activation: FusedActivation;
+}
+/** SGD with momentum (PyTorch's form): b = mu*b + g + wd*w; w -= lr * (nesterov ? g + wd*w + mu*b : b). */
+export interface SgdUpdateAttrs {
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+/**
+ * Adam step t (1-based): g' = g + wd*w unless decoupled; m = b1*m + (1-b1)*g';
+ * v = b2*v + (1-b2)*g'^2; w -= lr * (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps), and
+ * with decoupled weight decay (AdamW) also w -= lr*wd*w (w before the step).
+ */
+export interface AdamUpdateAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  step: number;
+  weightDecay: number;
+  decoupled: boolean;
+}
 
 /**
  * The primitive kernel set. Everything else in core is composed from these.
@@ -72,6 +101,14 @@ export interface LeakyReluAttrs {
  * - `matMul` takes rank-3 inputs whose batch dims are equal or 1.
  * - `gather`/`scatterAdd` take int32 indices, already validated in range.
  * - `cast` converts to `out.dtype` (float to int truncates toward zero).
+ * - fused kernels: `fusedMatMul` is act(a @ b + bias) on rank-3 a, b (batch
+ *   equal or 1) and bias [n]; `activationGrad` is dL/dz from dy and y = act(z);
+ *   `softmaxCrossEntropy` takes rank-2 labels and logits (classes last) and
+ *   writes one loss per row; `softmaxCrossEntropyGrad` takes labels, logits
+ *   and the per-row dy and writes dL/dlogits = dy * (softmax * sum(labels) - labels).
+ * - update kernels (`sgdUpdate`, `adamUpdate`) work in place: `out` is the
+ *   variable (inputs[0]) and the optimizer slots after the gradient are
+ *   overwritten too. They are not differentiable.
  */
 export const KERNEL_SPECS = {
   // elementwise binary, broadcasting
@@ -138,6 +175,14 @@ export const KERNEL_SPECS = {
   tile: spec<1, TileAttrs>(1),
   reverse: spec<1, ReverseAttrs>(1),
   oneHot: spec<1, OneHotAttrs>(1),
+  // fused kernels (see the conventions above)
+  fusedMatMul: spec<3, FusedMatMulAttrs>(3),
+  activationGrad: spec<2, ActivationAttrs>(2),
+  softmaxCrossEntropy: spec(2),
+  softmaxCrossEntropyGrad: spec(3),
+  // in-place optimizer updates
+  sgdUpdate: spec<3, SgdUpdateAttrs>(3),
+  adamUpdate: spec<4, AdamUpdateAttrs>(4),
 } as const;
 
 export type KernelName = keyof typeof KERNEL_SPECS;

@@ -211,6 +211,25 @@ export function runView(name: string, x: Tensor, shape: Shape, gradFn: GradFn): 
   return output;
 }
 
+/**
+ * Runs an in-place kernel: `out` is inputs[0] and every tensor in `mutated`
+ * is written. A mutated variable whose storage is shared with another tensor
+ * (after `assign`) first gets a private copy, so no other tensor changes.
+ * Nothing is recorded: in-place updates are not differentiable.
+ */
+export function runInPlace<K extends KernelName>(name: K, inputs: readonly Tensor[], attrs: AttrsOf<K>, mutated: readonly Variable[]): void {
+  const backend = getBackend();
+  checkInputs(name, backend, inputs);
+  for (const v of mutated) {
+    const shared = v.live(name);
+    if (shared.refCount > 1) v.swapRecord(upload(backend, shared.backend.read(shared.storage, shared.dtype, shared.size), v.dtype));
+  }
+  if (inputs[0].size === 0) return;
+  const kernel = backend.kernels[name] as (i: TensorInfo<unknown>[], o: TensorInfo<unknown>, a: unknown) => void;
+  const infos = inputs.map(info);
+  kernel(infos, infos[0], attrs);
+}
+
 /** A new tensor on the active backend holding a copy of `data`. */
 export function fromData(data: TypedArray, shape: Shape, dtype: DType): Tensor {
   return track(new Tensor(upload(getBackend(), data, dtype), shape, dtype));

@@ -33,6 +33,11 @@ export {
   type ReverseAttrs,
   type OneHotAttrs,
   type LeakyReluAttrs,
+  type FusedActivation,
+  type FusedMatMulAttrs,
+  type ActivationAttrs,
+  type SgdUpdateAttrs,
+  type AdamUpdateAttrs,
 } from './backend.js';
 export {
   registerBackend,

@@ -42,6 +42,10 @@ export class DataRecord {
   retain(): void {
     this.refs++;
   }
+  /** How many tensors view this storage; an in-place write must not touch shared storage. */
+  get refCount(): number {
+    return this.refs;
+  }
   release(): void {
     if (--this.refs === 0) {
       if (!isRemoved(this.backend)) this.backend.free(this.storage);

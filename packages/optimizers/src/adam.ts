@@ -1,4 +1,4 @@
-import { add, assign, div, maximum, mul, sqrt, square, sub, type Tensor, type Variable } from '@neurite/core';
+import { adamUpdate, add, assign, div, maximum, mul, sqrt, square, sub, type Tensor, type Variable } from '@neurite/core';
 import { nonNegative, unitInterval } from './options.js';
 import { Optimizer, type OptimizerOptions, type StepContext } from './optimizer.js';
 
@@ -45,6 +45,16 @@ export class Adam extends Optimizer {
 
   protected slotSpec(): Record<string, number> {
     return this.amsgrad ? { m: 0, v: 0, vMax: 0 } : { m: 0, v: 0 };
+  }
+
+  /** Without AMSGrad, core's fused in-place kernel runs the step (and either weight decay) in one pass. */
+  protected override fusedStep(w: Variable, g: Tensor, slots: Record<string, Variable>, { lr, t }: StepContext): boolean {
+    if (this.amsgrad) return false;
+    adamUpdate(w, g, slots.m, slots.v, {
+      lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: t,
+      weightDecay: this.weightDecay, decoupled: this.decoupledWeightDecay,
+    });
+    return true;
   }
 
   protected update(w: Variable, g: Tensor, slots: Record<string, Variable>, { lr, t }: StepContext): Tensor {

@@ -129,6 +129,15 @@ export abstract class Optimizer {
   protected abstract update(v: Variable, g: Tensor, slots: Record<string, Variable>, ctx: StepContext): Tensor;
 
   /**
+   * Performs the whole step for `v` with a fused in-place kernel (core's
+   * sgdUpdate, adamUpdate) when the optimizer's configuration has one, and
+   * says whether it did; `update` is the composed fallback.
+   */
+  protected fusedStep(_v: Variable, _g: Tensor, _slots: Record<string, Variable>, _ctx: StepContext): boolean {
+    return false;
+  }
+
+  /**
    * Updates each variable in place from its gradient. Variables without a
    * gradient and variables that are not trainable are left alone (frozen
    * layers). With a name-keyed record, `variables` says which variables the
@@ -143,6 +152,8 @@ export abstract class Optimizer {
       const clipped = this.clip(pairs.map(([, g]) => g));
       pairs.forEach(([v], i) => {
         let g = clipped[i];
+        // A backend's fused in-place kernel does the whole step (weight decay included) in one pass.
+        if (this.fusedStep(v, g, this.slotsOf(v), ctx)) return;
         if (this.weightDecay > 0 && !this.decoupledWeightDecay) g = add(g, mul(v, this.weightDecay));
         let next = this.update(v, g, this.slotsOf(v), ctx);
         // Decoupled decay (Loshchilov & Hutter, as PyTorch's AdamW): w <- w - lr*wd*w, scaled by the scheduled lr.

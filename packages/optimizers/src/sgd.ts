@@ -1,4 +1,4 @@
-import { add, assign, mul, sub, ArgumentError, type Tensor, type Variable } from '@neurite/core';
+import { add, assign, mul, sgdUpdate, sub, ArgumentError, type Tensor, type Variable } from '@neurite/core';
 import { nonNegative } from './options.js';
 import { Optimizer, type OptimizerOptions, type StepContext } from './optimizer.js';
 
@@ -39,6 +39,13 @@ export class SGD extends Optimizer {
 
   protected slotSpec(): Record<string, number> {
     return this.momentum > 0 ? { momentum: 0 } : {};
+  }
+
+  /** With momentum, core's fused in-place kernel runs the step (and the weight decay) in one pass. */
+  protected override fusedStep(w: Variable, g: Tensor, slots: Record<string, Variable>, { lr }: StepContext): boolean {
+    if (this.momentum === 0) return false;
+    sgdUpdate(w, g, slots.momentum, { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay });
+    return true;
   }
 
   protected update(w: Variable, g: Tensor, slots: Record<string, Variable>, { lr }: StepContext): Tensor {

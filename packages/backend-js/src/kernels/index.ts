@@ -1,5 +1,6 @@
 import type { KernelTable, TypedArray } from '@neurite/core';
 import * as binary from './binary.js';
+import * as fused from './fused.js';
 import { matMul } from './matmul.js';
 import * as movement from './movement.js';
 import * as reduce from './reduce.js';
@@ -66,4 +67,10 @@ export const kernels = {
   tile: movement.tile,
   reverse: movement.reverse,
   oneHot: movement.oneHot,
+  fusedMatMul: fused.fusedMatMul,
+  activationGrad: fused.activationGrad,
+  softmaxCrossEntropy: fused.softmaxCrossEntropy,
+  softmaxCrossEntropyGrad: fused.softmaxCrossEntropyGrad,
+  sgdUpdate: fused.sgdUpdate,
+  adamUpdate: fused.adamUpdate,
 } satisfies KernelTable<TypedArray>;

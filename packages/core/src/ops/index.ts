@@ -63,3 +63,5 @@ export { reverse } from './reverse.js';
 export { oneHot } from './one-hot.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { softmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits } from './cross-entropy.js';
+export { fusedMatMul, activationGrad, type FusedMatMulOptions } from './fused-matmul.js';
+export { sgdUpdate, adamUpdate } from './updates.js';

@@ -75,7 +75,7 @@ function toRank3(t: Tensor, batch: number[]): Tensor {
   return reshape(full, [sizeOf(batch), rows, cols]);
 }
 
-function matMulGrads(dy: Tensor, a: Tensor, b: Tensor, tA: boolean, tB: boolean): [Tensor, Tensor] {
+export function matMulGrads(dy: Tensor, a: Tensor, b: Tensor, tA: boolean, tB: boolean): [Tensor, Tensor] {
   if (!tA && !tB) return [matMul(dy, b, { transposeB: true }), matMul(a, dy, { transposeA: true })];
   if (tA && !tB) return [matMul(b, dy, { transposeB: true }), matMul(a, dy)];
   if (!tA && tB) return [matMul(dy, b), matMul(dy, a, { transposeA: true })];

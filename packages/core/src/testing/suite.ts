@@ -7,6 +7,7 @@ import { creationCases } from './cases-creation.js';
 import { edgeCases } from './cases-edge.js';
 import { elementwiseCases } from './cases-elementwise.js';
 import { errorCases } from './cases-errors.js';
+import { fusedCases } from './cases-fused.js';
 import { matMulCases } from './cases-matmul.js';
 import { movementCases } from './cases-movement.js';
 import { reductionCases } from './cases-reduce.js';
@@ -28,6 +29,7 @@ export function conformanceGroups(): CaseGroup[] {
     { name: 'reductions', cases: reductionCases() },
     { name: 'movement', cases: movementCases() },
     { name: 'composites', cases: compositeCases() },
+    { name: 'fused kernels', cases: fusedCases() },
     { name: 'autograd', cases: autogradCases() },
     { name: 'creation and random', cases: creationCases() },
     { name: 'edge shapes', cases: edgeCases() },
