@@ -82,6 +82,13 @@ export function activationGrad([dy, y]: [Info, Info], out: Info, { activation }:
   }
 }
 
+/** The row's maximum, by which exp's argument is shifted; 0 when it is infinite (all -inf rows stay NaN-free). */
+function shiftOf(z: TypedArray, base: number, c: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < c; j++) if (z[base + j] > m) m = z[base + j];
+  return Number.isFinite(m) ? m : 0;
+}
+
 /**
  * Per row: logSumExp(z) * sum(y) - sum(y * z), which equals -sum(y * logSoftmax(z))
  * without materialising logSoftmax. The max shift keeps exp finite.
@@ -93,9 +100,7 @@ export function softmaxCrossEntropy([labels, logits]: [Info, Info], out: Info): 
   const rows = out.size;
   const c = logits.shape[1];
   for (let r = 0, base = 0; r < rows; r++, base += c) {
-    let m = -Infinity;
-    for (let j = 0; j < c; j++) if (z[base + j] > m) m = z[base + j];
-    if (!Number.isFinite(m)) m = 0;
+    const m = shiftOf(z, base, c);
     let total = 0;
     let labelSum = 0;
     let dot = 0;
@@ -119,9 +124,7 @@ export function softmaxCrossEntropyGrad([labels, logits, dy]: [Info, Info, Info]
   const c = logits.shape[1];
   const rows = logits.shape[0];
   for (let r = 0, base = 0; r < rows; r++, base += c) {
-    let m = -Infinity;
-    for (let j = 0; j < c; j++) if (z[base + j] > m) m = z[base + j];
-    if (!Number.isFinite(m)) m = 0;
+    const m = shiftOf(z, base, c);
     let total = 0;
     let labelSum = 0;
     for (let j = 0; j < c; j++) {
