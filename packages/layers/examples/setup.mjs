@@ -1,0 +1,32 @@
+// What every example does around its training: pick a backend, know whether it was run directly.
+import { fileURLToPath } from 'node:url';
+import * as nt from '@neurite/core';
+import { register as registerJs } from '@neurite/backend-js';
+
+/**
+ * Registers a backend (once: examples may run together in one process) and
+ * activates it: 'js' (pure TypeScript, the default) or 'wasm'.
+ * @returns {Promise<string>} the active backend's name
+ */
+export async function useBackend(name = 'js') {
+  const known = await nt.listBackends();
+  if (name === 'js' && !known.some((b) => b.name === 'js')) registerJs();
+  if (name === 'wasm' && !known.some((b) => b.name === 'wasm')) {
+    // Loaded only when asked for, so the examples need nothing but backend-js by default.
+    const { register } = await import('@neurite/backend-wasm');
+    register();
+  }
+  await nt.setBackend(name);
+  return name;
+}
+
+/** `--backend wasm` on the command line, else 'js'. */
+export function backendArg() {
+  const i = process.argv.indexOf('--backend');
+  return i > 0 ? process.argv[i + 1] : 'js';
+}
+
+/** True when `moduleUrl` is the file node was started with, not an import. */
+export function isMain(moduleUrl) {
+  return process.argv[1] !== undefined && fileURLToPath(moduleUrl) === process.argv[1];
+}
