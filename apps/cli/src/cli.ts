@@ -1,0 +1,175 @@
+import yargs, { type Argv } from 'yargs';
+import { BACKEND_CHOICES, parseBackendChoice, versions } from './backends.js';
+import { runBench } from './commands/bench.js';
+import { runEvaluate } from './commands/evaluate.js';
+import { runInfo } from './commands/info.js';
+import { runPredict } from './commands/predict.js';
+import { runTrain } from './commands/train.js';
+import { DATASET_NAMES } from './datasets.js';
+import { ParserError, UsageError, isUsageError, oneLine } from './errors.js';
+import { OPTIMIZERS } from './models.js';
+import { makeUi, type GlobalOptions, type Ui } from './ui.js';
+
+const COMMANDS = ['info', 'train', 'evaluate', 'predict', 'bench', 'completion'];
+
+interface Streams {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+function globals(argv: Record<string, unknown>): GlobalOptions {
+  const backend = parseBackendChoice(argv.backend);
+  const threads = argv.threads as number | undefined;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) {
+    throw new UsageError(`--threads must be an integer from 1 to 256, got ${Number.isNaN(threads) ? 'a non-number' : threads}`);
+  }
+  return { backend, threads, json: Boolean(argv.json), quiet: Boolean(argv.quiet), verbose: Boolean(argv.verbose) };
+}
+
+function parser(args: string[], run: (f: (g: GlobalOptions, ui: Ui) => Promise<number>, argv: Record<string, unknown>) => Promise<void>): Argv {
+  return yargs(args)
+    .scriptName('neurite')
+    .usage('$0 <command> [options]\n\nTrain and run neural networks; the backend is picked at run time.')
+    .option('backend', {
+      type: 'string',
+      describe: `${BACKEND_CHOICES.join(', ')} (auto: wasm SIMD > scalar > js)`,
+      default: process.env.NEURITE_BACKEND?.trim() || 'auto',
+      defaultDescription: '$NEURITE_BACKEND or auto',
+      global: true,
+    })
+    .option('threads', { type: 'number', describe: 'Threads for large wasm matMuls', global: true })
+    .option('json', { type: 'boolean', describe: 'One JSON object on stdout, nothing else', default: false, global: true })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress or notes', default: false, global: true })
+    .option('verbose', { type: 'boolean', describe: 'More detail; stacks with errors', default: false, global: true })
+    .command(
+      'info',
+      'Backends, whether each starts, features; versions; what auto picks',
+      (y) => y.example('$0 info --json', 'the same as one JSON object'),
+      (argv) => run((g, ui) => runInfo(g, ui), argv),
+    )
+    .command(
+      'train',
+      'Train a model: results table, --out saves it, --plot draws curves',
+      (y) =>
+        y
+          .option('model', { alias: 'm', type: 'string', describe: 'xor, linear, mlp, or a model-config .json', defaultDescription: 'from the dataset' })
+          .option('dataset', { alias: 'd', type: 'string', describe: `${DATASET_NAMES.join(', ')}`, defaultDescription: 'from the model, else mnist' })
+          .option('target', { type: 'string', describe: 'CSV column to predict', defaultDescription: 'last column' })
+          .option('epochs', { alias: 'e', type: 'number', describe: 'Passes over the training data', defaultDescription: 'per dataset' })
+          .option('batch-size', { alias: 'b', type: 'number', describe: 'Examples per step', defaultDescription: 'per dataset' })
+          .option('optimizer', { type: 'string', describe: Object.keys(OPTIMIZERS).join(', '), default: 'adam' })
+          .option('lr', { type: 'number', describe: 'Learning rate', defaultDescription: 'per dataset' })
+          .option('seed', { type: 'number', describe: 'Weights, shuffling, splits, dropout', default: 42 })
+          .option('validation-split', { type: 'number', describe: 'Fraction held out for validation', default: 0 })
+          .option('limit', { type: 'number', describe: 'At most N train and N test examples' })
+          .option('out', { alias: 'o', type: 'string', describe: 'Save the model here (atomic checkpoints)' })
+          .option('plot', { type: 'string', describe: 'Write loss/accuracy curves (.svg)' })
+          .example('$0 train', 'an MLP on MNIST')
+          .example('$0 train -m xor --json', 'XOR, results as JSON')
+          .example('$0 train -d iris -o iris --plot c.svg', 'Iris, saved and plotted')
+          .example('$0 train -d csv:a.csv --target y', 'a CSV file, column y'),
+      (argv) =>
+        run(
+          (g, ui) =>
+            runTrain(
+              {
+                model: argv.model,
+                dataset: argv.dataset,
+                target: argv.target,
+                epochs: argv.epochs,
+                batchSize: argv['batch-size'] as number | undefined,
+                optimizer: argv.optimizer,
+                lr: argv.lr,
+                seed: argv.seed,
+                validationSplit: argv['validation-split'] as number,
+                limit: argv.limit,
+                out: argv.out,
+                plot: argv.plot,
+              },
+              g,
+              ui,
+            ),
+          argv,
+        ),
+    )
+    .command(
+      'evaluate <model>',
+      'Loss and accuracy of a saved model on a test split or labelled rows',
+      (y) =>
+        y
+          .positional('model', { type: 'string', describe: 'Directory from train --out', demandOption: true })
+          .option('dataset', { alias: 'd', type: 'string', describe: "This dataset's test split", defaultDescription: 'as trained' })
+          .option('input', { alias: 'i', type: 'string', describe: "CSV/JSON with targets ('-': stdin)" })
+          .option('target', { type: 'string', describe: 'Target column of a CSV input', defaultDescription: 'as trained' })
+          .option('limit', { type: 'number', describe: 'At most N examples' })
+          .example('$0 evaluate iris', 'on the test split of its training run')
+          .example('$0 evaluate iris -i rows.csv', 'on labelled rows'),
+      (argv) => run((g, ui) => runEvaluate({ modelDir: argv.model as string, dataset: argv.dataset, input: argv.input, target: argv.target, limit: argv.limit }, g, ui), argv),
+    )
+    .command(
+      'predict <model>',
+      'Predictions of a saved model for CSV or JSON rows (file or stdin)',
+      (y) =>
+        y
+          .positional('model', { type: 'string', describe: 'Directory from train --out', demandOption: true })
+          .option('input', { alias: 'i', type: 'string', describe: 'CSV or JSON rows', defaultDescription: 'stdin' })
+          .example('$0 predict iris -i rows.csv', 'class and probability per row')
+          .example("echo '[[0,1]]' | $0 predict xor", 'rows on stdin'),
+      (argv) => run((g, ui) => runPredict({ modelDir: argv.model as string, input: argv.input }, g, ui), argv),
+    )
+    .command(
+      'bench',
+      'Run the benchmark suites of a repository checkout (bench/)',
+      (y) =>
+        y
+          .option('short', { type: 'boolean', describe: 'Fewer samples (the CI run)', default: false })
+          .option('gate', { type: 'boolean', describe: 'Fail when a ratio is below its floor', default: false })
+          .option('suite', { type: 'string', describe: 'Only these suites (comma-separated)' })
+          .option('seed', { type: 'number', describe: 'Seed of the generated inputs' })
+          .example('$0 bench --suite matmul', 'matMul: neurite backends vs tfjs'),
+      (argv) => run((g, ui) => runBench({ short: argv.short, gate: argv.gate, suite: argv.suite, seed: argv.seed }, g, ui), argv),
+    )
+    .completion('completion', 'Print a bash/zsh completion script (neurite completion >> ~/.bashrc)')
+    .group(['backend', 'threads', 'json', 'quiet', 'verbose', 'help', 'version'], 'Global options:')
+    .demandCommand(1, 'give a command: info, train, evaluate, predict or bench')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(versions().neurite ?? '0.0.0')
+    .epilog('Environment: NEURITE_BACKEND sets the default backend. Errors in the input exit with code 2, Ctrl-C during training with 130.')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new ParserError(msg);
+    });
+}
+
+/**
+ * Runs the command line on `args` and resolves with the exit code: 0 done,
+ * 1 a failure that is not the user's, 2 bad input (one line, no stack
+ * unless --verbose), 130 interrupted.
+ */
+export async function main(args: string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let code = 0;
+  let verbose = args.includes('--verbose');
+  const run = async (f: (g: GlobalOptions, ui: Ui) => Promise<number>, argv: Record<string, unknown>) => {
+    const g = globals(argv);
+    verbose = g.verbose;
+    code = await f(g, makeUi(g, streams));
+  };
+  try {
+    await parser(args, run).parseAsync();
+    return code;
+  } catch (e) {
+    const usage = isUsageError(e);
+    let message = oneLine(e instanceof Error ? e.message : String(e));
+    if (e instanceof ParserError) {
+      // yargs' own messages ("Unknown argument: x") get a pointer to what is accepted.
+      const command = args.find((a) => COMMANDS.includes(a));
+      message = `${message.replace(/\.$/, '')} - see neurite ${command ? `${command} ` : ''}--help`;
+    }
+    streams.stderr.write(`neurite: ${message}${usage || verbose ? '' : ' (--verbose shows the stack)'}\n`);
+    if (verbose && e instanceof Error && e.stack) streams.stderr.write(`${e.stack}\n`);
+    return usage ? 2 : 1;
+  }
+}

@@ -1,0 +1,20 @@
+/** The `neurite` command line, callable from code (tests, wrappers). The bin is dist/bin.js. */
+export { main } from './cli.js';
+export {
+  BACKEND_CHOICES,
+  BACKEND_LOADERS,
+  AUTO_ORDER,
+  selectBackend,
+  probeBackends,
+  parseBackendChoice,
+  versions,
+  type BackendChoice,
+  type BackendLoaders,
+  type BackendVariant,
+  type BackendReport,
+  type Selected,
+  type SelectOptions,
+} from './backends.js';
+export { UsageError, isUsageError } from './errors.js';
+export { saveCheckpoint, loadModelDir, META_FILE, type ModelMeta } from './checkpoint.js';
+export { curvesSvg, historyPanels, type Panel, type Series } from './plot.js';
