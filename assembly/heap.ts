@@ -24,3 +24,8 @@ export function heapSize(): usize {
 export function simd(): bool {
   return ASC_FEATURE_SIMD;
 }
+
+/** True in the threaded build (shared, imported memory; see packages/backend-wasm/src/threads.ts). */
+export function threads(): bool {
+  return ASC_FEATURE_THREADS;
+}

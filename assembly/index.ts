@@ -2,10 +2,12 @@
  * The module backend-wasm instantiates: the heap plus every kernel. Kernels
  * take numbers only (pointers into linear memory, sizes, dtype codes).
  */
-export { alloc, free, heapSize, simd } from './heap';
+export { alloc, free, heapSize, simd, threads } from './heap';
 export { binary, where } from './kernels/binary';
 export { unary, cast } from './kernels/unary';
-export { matMul } from './kernels/matmul';
+export { matMul, matMulRows, matMulScratch } from './kernels/matmul';
+export { matMulShared, matMulSharedScratch, matMulPackedB } from './kernels/matmul-threads';
 export { reduce } from './kernels/reduce';
 export { transpose } from './kernels/transpose';
 export { slice, pad, concatPart, gather, scatterAdd, broadcastTo, tile, reverse, oneHot } from './kernels/movement';
+export { biasActivation, activationGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad, sgdUpdate, adamUpdate } from './kernels/fused';

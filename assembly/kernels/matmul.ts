@@ -15,16 +15,35 @@ import { F32, I32 } from './common';
  * 4x8 ~38, and 6x8 (15 live vectors) ~25 as V8 spilled. The B panel
  * (KC*NR floats, 8 KB) stays in L1, the A block (MC*KC floats) in L2.
  */
-const MR = 5;
-const NR = 8;
-const MC = 120; // a multiple of MR (and of the scalar kernel's 4)
-const KC = 256;
+export const MR = 5;
+export const NR = 8;
+export const MC = 120; // a multiple of MR (and of the scalar kernel's 4)
+export const KC = 256;
 
-/** Edge tiles are computed whole into this scratch tile, then the valid part is copied. */
-const edge: usize = memory.data(MR * NR * 4, 16);
+/*
+ * Scratch is passed in, never static or allocated inside the row loop: in the
+ * threaded build several instances share this memory but not the allocator
+ * (its state is in per-instance globals), so the main thread allocates the
+ * scratch of every thread and each runs `matMulRows` (or `matMulShared`, in
+ * matmul-threads.ts) on its own. Layout: packed A block, packed B slice, then one edge tile
+ * (edge tiles are computed whole into it, then the valid part is copied).
+ */
+export function packedABytes(width: i32): usize {
+  return <usize>((MC + width - 1) / width) * width * KC * 4;
+}
+
+export function packedBBytes(n: i32, width: i32): usize {
+  return <usize>((n + width - 1) / width) * width * KC * 4;
+}
+
+/** Bytes of scratch one thread needs for a float32 matMul with n output columns. */
+export function matMulScratch(n: i32): usize {
+  const width = ASC_FEATURE_SIMD ? NR : SR;
+  return packedABytes(width) + packedBBytes(n, width) + MR * NR * 4;
+}
 
 /** Packs `rows` lines of op(A) into panels of `width` rows: dst[(panel*depth + p)*width + r]; missing rows are 0. */
-function packA(src: usize, dst: usize, base: i32, rows: i32, depth: i32, rs: i32, cs: i32, width: i32): void {
+export function packA(src: usize, dst: usize, base: i32, rows: i32, depth: i32, rs: i32, cs: i32, width: i32): void {
   for (let r0 = 0, panel = 0; r0 < rows; r0 += width, panel++) {
     const lines = min(width, rows - r0);
     const start = dst + (<usize>panel * depth * width << 2);
@@ -41,7 +60,7 @@ function packA(src: usize, dst: usize, base: i32, rows: i32, depth: i32, rs: i32
 }
 
 /** Packs `cols` columns of op(B) into panels of `width` columns: dst[(panel*depth + p)*width + j]. */
-function packB(src: usize, dst: usize, base: i32, cols: i32, depth: i32, cs: i32, rs: i32, width: i32): void {
+export function packB(src: usize, dst: usize, base: i32, cols: i32, depth: i32, cs: i32, rs: i32, width: i32): void {
   for (let c0 = 0, panel = 0; c0 < cols; c0 += width, panel++) {
     const lines = min(width, cols - c0);
     const start = dst + (<usize>panel * depth * width << 2);
@@ -64,7 +83,7 @@ function packB(src: usize, dst: usize, base: i32, cols: i32, depth: i32, cs: i32
   }
 }
 
-function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool): void {
+export function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, edge: usize): void {
   if (!ASC_FEATURE_SIMD) return;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -125,30 +144,29 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i32, col
   }
 }
 
-function matMulF32x4(a: usize, b: usize, c: usize, batch: i32, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, ars: i32, acs: i32, brs: i32, bcs: i32): void {
-  const panels = (n + NR - 1) / NR;
-  const pa = heap.alloc(<usize>((MC + MR - 1) / MR) * MR * KC * 4);
-  const pb = heap.alloc(<usize>panels * NR * KC * 4);
-  for (let t = 0; t < batch; t++) {
+/** Output rows [r0, r1) of batches [t0, t1); each output element sums in the same order whatever the range. */
+function matMulF32x4(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, ars: i32, acs: i32, brs: i32, bcs: i32, t0: i32, t1: i32, r0: i32, r1: i32, scratch: usize): void {
+  const pa = scratch;
+  const pb = pa + packedABytes(MR);
+  const edge = pb + packedBBytes(n, NR);
+  for (let t = t0; t < t1; t++) {
     const ao = t * aBatch, bo = t * bBatch;
     const co = c + (<usize>t * m * n << 2);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       packB(b, pb, bo + pc * brs, n, kc, bcs, brs, NR);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = r0; ic < r1; ic += MC) {
+        const mc = min(MC, r1 - ic);
         packA(a, pa, ao + ic * ars + pc * acs, mc, kc, ars, acs, MR);
         for (let jr = 0; jr < n; jr += NR) {
           const bp = pb + (<usize>(jr / NR) * NR * kc << 2);
           for (let ir = 0; ir < mc; ir += MR) {
-            micro(kc, pa + (<usize>(ir / MR) * MR * kc << 2), bp, co + ((<usize>(ic + ir) * n + jr) << 2), n, min(MR, mc - ir), min(NR, n - jr), pc > 0);
+            micro(kc, pa + (<usize>(ir / MR) * MR * kc << 2), bp, co + ((<usize>(ic + ir) * n + jr) << 2), n, min(MR, mc - ir), min(NR, n - jr), pc > 0, edge);
           }
         }
       }
     }
   }
-  heap.free(pb);
-  heap.free(pa);
 }
 
 /**
@@ -157,7 +175,7 @@ function matMulF32x4(a: usize, b: usize, c: usize, batch: i32, m: i32, n: i32, k
  */
 const SR = 4;
 
-function microScalar(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool): void {
+function microScalar(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, edge: usize): void {
   let c00: f32 = 0, c01: f32 = 0, c02: f32 = 0, c03: f32 = 0;
   let c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0;
   let c20: f32 = 0, c21: f32 = 0, c22: f32 = 0, c23: f32 = 0;
@@ -184,30 +202,28 @@ function microScalar(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i3
   }
 }
 
-function matMulF32(a: usize, b: usize, c: usize, batch: i32, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, ars: i32, acs: i32, brs: i32, bcs: i32): void {
-  const panels = (n + SR - 1) / SR;
-  const pa = heap.alloc(<usize>((MC + SR - 1) / SR) * SR * KC * 4);
-  const pb = heap.alloc(<usize>panels * SR * KC * 4);
-  for (let t = 0; t < batch; t++) {
+function matMulF32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, ars: i32, acs: i32, brs: i32, bcs: i32, t0: i32, t1: i32, r0: i32, r1: i32, scratch: usize): void {
+  const pa = scratch;
+  const pb = pa + packedABytes(SR);
+  const edge = pb + packedBBytes(n, SR);
+  for (let t = t0; t < t1; t++) {
     const ao = t * aBatch, bo = t * bBatch;
     const co = c + (<usize>t * m * n << 2);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       packB(b, pb, bo + pc * brs, n, kc, bcs, brs, SR);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = r0; ic < r1; ic += MC) {
+        const mc = min(MC, r1 - ic);
         packA(a, pa, ao + ic * ars + pc * acs, mc, kc, ars, acs, SR);
         for (let jr = 0; jr < n; jr += SR) {
           const bp = pb + (<usize>(jr / SR) * SR * kc << 2);
           for (let ir = 0; ir < mc; ir += SR) {
-            microScalar(kc, pa + (<usize>(ir / SR) * SR * kc << 2), bp, co + ((<usize>(ic + ir) * n + jr) << 2), n, min(SR, mc - ir), min(SR, n - jr), pc > 0);
+            microScalar(kc, pa + (<usize>(ir / SR) * SR * kc << 2), bp, co + ((<usize>(ic + ir) * n + jr) << 2), n, min(SR, mc - ir), min(SR, n - jr), pc > 0, edge);
           }
         }
       }
     }
   }
-  heap.free(pb);
-  heap.free(pa);
 }
 
 /**
@@ -245,6 +261,17 @@ function matMulT<T>(a: usize, b: usize, c: usize, batch: i32, m: i32, n: i32, k:
   if (packed) heap.free(pb);
 }
 
+/**
+ * float32 output rows [r0, r1) of batches [t0, t1) (k > 0), with `matMulScratch(n)`
+ * bytes of scratch at `scratch`: the part of a matMul one thread computes.
+ */
+export function matMulRows(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, transposeA: bool, transposeB: bool, t0: i32, t1: i32, r0: i32, r1: i32, scratch: usize): void {
+  const ars = transposeA ? 1 : k, acs = transposeA ? m : 1;
+  const brs = transposeB ? 1 : n, bcs = transposeB ? k : 1;
+  if (ASC_FEATURE_SIMD) matMulF32x4(a, b, c, m, n, k, aBatch, bBatch, ars, acs, brs, bcs, t0, t1, r0, r1, scratch);
+  else matMulF32(a, b, c, m, n, k, aBatch, bBatch, ars, acs, brs, bcs, t0, t1, r0, r1, scratch);
+}
+
 export function matMul(dt: i32, a: usize, b: usize, c: usize, batch: i32, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, transposeA: bool, transposeB: bool): void {
   const ars = transposeA ? 1 : k, acs = transposeA ? m : 1;
   const brs = transposeB ? 1 : n, bcs = transposeB ? k : 1;
@@ -253,8 +280,9 @@ export function matMul(dt: i32, a: usize, b: usize, c: usize, batch: i32, m: i32
     return;
   }
   if (dt == F32) {
-    if (ASC_FEATURE_SIMD) matMulF32x4(a, b, c, batch, m, n, k, aBatch, bBatch, ars, acs, brs, bcs);
-    else matMulF32(a, b, c, batch, m, n, k, aBatch, bBatch, ars, acs, brs, bcs);
+    const scratch = heap.alloc(matMulScratch(n));
+    matMulRows(a, b, c, m, n, k, aBatch, bBatch, transposeA, transposeB, 0, batch, 0, m, scratch);
+    heap.free(scratch);
   } else if (dt == I32) matMulT<i32>(a, b, c, batch, m, n, k, aBatch, bBatch, ars, acs, brs, bcs);
   else matMulT<f64>(a, b, c, batch, m, n, k, aBatch, bBatch, ars, acs, brs, bcs);
 }

@@ -31,9 +31,18 @@ export async function measureCase(suite, kase, contenders, budget, seed) {
     c.dispose(out);
   }
   const reference = prepared.find((p) => p.c.id === REFERENCE) ?? prepared[0];
+  // Untimed contenders served the agreement check; only their inputs remain to free.
+  const skip = [...(kase.untimed ?? []), ...(budget.short ? (kase.untimedShort ?? []) : [])];
+  const untimed = prepared.filter((p) => skip.includes(p.c.id));
+  for (const p of untimed) {
+    for (const t of p.inputs) p.c.dispose(t);
+    const err = maxRelError(p.output, reference.output);
+    if (!(err <= kase.tolerance)) throw new Error(`bench: ${suite.name}/${kase.id}: ${p.c.id} disagrees with the reference (max rel error ${err.toExponential(2)})`);
+  }
+  const timed = prepared.filter((p) => !untimed.includes(p));
 
   /** @type {Map<string, number[]>} */
-  const samples = new Map(contenders.map((c) => [c.id, []]));
+  const samples = new Map(timed.map((p) => [p.c.id, []]));
   for (let round = 0; round < budget.rounds; round++) {
     const first = round === 0;
     const bench = new Bench({
@@ -45,7 +54,7 @@ export async function measureCase(suite, kase, contenders, budget, seed) {
       retainSamples: true,
       throws: true,
     });
-    const order = round % 2 === 0 ? prepared : [...prepared].reverse();
+    const order = round % 2 === 0 ? timed : [...timed].reverse();
     for (const p of order) {
       bench.add(p.c.id, () => p.c.dispose(kase.run(p.c.lib, p.inputs, p.c)), { beforeAll: () => p.c.activate() });
     }
@@ -56,9 +65,9 @@ export async function measureCase(suite, kase, contenders, budget, seed) {
       samples.get(task.name)?.push(...(r.latency.samples ?? []));
     }
   }
-  for (const p of prepared) for (const t of p.inputs) p.c.dispose(t);
+  for (const p of timed) for (const t of p.inputs) p.c.dispose(t);
 
-  const timings = prepared.map((p) => {
+  const timings = timed.map((p) => {
     const s = summarize(samples.get(p.c.id) ?? []);
     const err = maxRelError(p.output, reference.output);
     return { contender: p.c.id, ...s, throughput: kase.work / (s.median / 1e3) / 1e9, maxRelError: err, agrees: err <= kase.tolerance };

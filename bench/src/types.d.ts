@@ -5,7 +5,9 @@ export interface Lib {
   matMul(a: unknown, b: unknown): unknown;
   add(a: unknown, b: unknown): unknown;
   mul(a: unknown, b: unknown): unknown;
+  relu(a: unknown): unknown;
   sum(a: unknown): unknown;
+  max(a: unknown): unknown;
 }
 
 /** One thing being measured: a Neurite backend or a peer library on one of its backends. */
@@ -39,6 +41,13 @@ export interface Case {
   work: number;
   /** Result tolerance against the reference, as max |a - b| / max |b|. */
   tolerance: number;
+  /**
+   * Contenders that only compute this case once (for the agreement check, e.g.
+   * the reference) and are not timed: too slow to time within the gate's budget.
+   */
+  untimed?: string[];
+  /** Also untimed in the short (gate) run, to keep it under two minutes; timed in full runs. */
+  untimedShort?: string[];
   run(lib: Lib, inputs: unknown[], contender: Contender): unknown;
 }
 
@@ -59,6 +68,8 @@ export interface Budget {
   /** Warm-up before the first round (JIT, caches). */
   warmupTime: number;
   warmupIterations: number;
+  /** Honour the cases' `untimedShort` (the short run). */
+  short: boolean;
 }
 
 export interface Timing {

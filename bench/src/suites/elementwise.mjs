@@ -3,19 +3,31 @@
 const N = 1 << 20;
 
 /**
- * Binary ops on 1M elements of equal shape: memory-bound, so measured in GB/s
- * (two float32 reads and one write per element).
+ * Element-wise ops on 1M float32 elements: memory-bound, so measured in GB/s
+ * (binary: two reads and one write per element; unary: one read, one write).
+ * relu stands for the unary ops: the activation every dense and conv layer runs.
  * @type {import('../types.js').Suite}
  */
 export default {
   name: 'elementwise',
   unit: 'GB/s',
-  cases: /** @type {const} */ (['add', 'mul']).map((op) => ({
-    id: `${op}-1M`,
-    label: `${op} 1M`,
-    inputs: [[N], [N]],
-    work: 3 * 4 * N,
-    tolerance: 1e-6,
-    run: (lib, [a, b]) => lib[op](a, b),
-  })),
+  cases: [
+    ...(/** @type {const} */ (['add', 'mul']).map((op) => ({
+      id: `${op}-1M`,
+      label: `${op} 1M`,
+      inputs: [[N], [N]],
+      work: 3 * 4 * N,
+      tolerance: 1e-6,
+      /** @type {import('../types.js').Case['run']} */
+      run: (lib, [a, b]) => lib[op](a, b),
+    }))),
+    {
+      id: 'relu-1M',
+      label: 'relu 1M',
+      inputs: [[N]],
+      work: 2 * 4 * N,
+      tolerance: 0,
+      run: (lib, [a]) => lib.relu(a),
+    },
+  ],
 };

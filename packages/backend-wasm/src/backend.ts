@@ -1,7 +1,8 @@
 import { BackendError, SPEC_VERSION, type Backend, type BackendFeatures, type DType } from '@neurite/core';
 import { WasmHeap } from './heap.js';
 import { createKernels } from './kernels/index.js';
-import { instantiate, simdSupported, type WasmSource } from './loader.js';
+import { instantiate, instantiateThreaded, simdSupported, type WasmSource } from './loader.js';
+import { THREADS_MIN_WORK, ThreadPool, threadsUnavailable } from './threads.js';
 
 export interface WasmBackendOptions {
   /** 'auto' (default) picks the SIMD build when the engine validates SIMD; true/false force one build. */
@@ -11,6 +12,20 @@ export interface WasmBackendOptions {
    * path in Node. It must be the build `simd` selects.
    */
   wasm?: WasmSource;
+  /**
+   * Threads a large float32 matMul is split over (this thread plus workers
+   * sharing the threaded build's memory). 1 (default) is single-threaded;
+   * 'auto' is the number of cores. Where SharedArrayBuffer or workers are
+   * unavailable it falls back to 1 and `features().threadsReason` says why.
+   */
+  threads?: number | 'auto';
+  /** The threaded .wasm (neurite-simd-threads.wasm) to load instead of the packaged one, when threads > 1. */
+  threadsWasm?: WasmSource;
+  /**
+   * Multiply-adds (batch*m*n*k) from which a float32 matMul is split across
+   * threads. The default is measured; 0 splits every matMul (tests use it).
+   */
+  threadsMinWork?: number;
 }
 
 export interface WasmMemoryInfo {
@@ -24,6 +39,8 @@ export interface WasmMemoryInfo {
 
 export interface WasmBackend extends Backend<number> {
   readonly simd: boolean;
+  /** Threads matMul runs on (1 when threads were not asked for or are unavailable). */
+  readonly threads: number;
   memoryInfo(): WasmMemoryInfo;
 }
 
@@ -38,7 +55,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     throw new BackendError(`wasm: SIMD was requested but this engine does not support WebAssembly SIMD - use { simd: 'auto' } or false`);
   }
   const useSimd = wanted === 'auto' ? supported : wanted;
-  const exports = await instantiate(useSimd, options.wasm);
+  const wantedThreads = await resolveThreads(options.threads ?? 1);
+  const why = wantedThreads > 1 ? (threadsUnavailable() ?? (useSimd ? null : 'the threaded build needs WebAssembly SIMD')) : null;
+  const threaded = wantedThreads > 1 && why === null ? await instantiateThreaded(options.threadsWasm) : null;
+  const exports = threaded?.exports ?? (await instantiate(useSimd, options.wasm));
   const simd = exports.simd() !== 0;
   if (simd !== useSimd) {
     throw new BackendError(
@@ -46,6 +66,17 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     );
   }
   const heap = new WasmHeap(exports);
+  let threadsReason = why ?? undefined;
+  if (threaded) {
+    try {
+      heap.threads = await ThreadPool.create(wantedThreads - 1, threaded.module, threaded.memory, exports);
+    } catch (e) {
+      // Still correct single-threaded on the threaded build's main instance.
+      threadsReason = `workers failed to start: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  const threads = heap.threads?.size ?? 1;
+  heap.threadsMinWork = options.threadsMinWork ?? THREADS_MIN_WORK;
   let disposed = false;
   const tensorBytes = () => heap.liveBytes - heap.scratchBytes;
   return {
@@ -53,6 +84,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     specVersion: SPEC_VERSION,
     dtypes: ['float32', 'int32', 'float64'] satisfies DType[],
     simd,
+    threads,
     alloc: (dtype, size) => {
       if (disposed) throw new BackendError(`wasm: alloc of ${dtype} x ${size} after dispose() - create a new backend`);
       return heap.alloc(dtype, size);
@@ -66,7 +98,9 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     kernels: createKernels(heap),
     features: (): BackendFeatures => ({
       simd,
-      build: simd ? 'neurite-simd.wasm' : 'neurite-scalar.wasm',
+      build: threaded ? 'neurite-simd-threads.wasm' : simd ? 'neurite-simd.wasm' : 'neurite-scalar.wasm',
+      threads,
+      ...(threadsReason === undefined ? {} : { threadsReason }),
       heapBytes: heap.heapBytes,
       liveBytes: tensorBytes(),
       float64: true,
@@ -74,6 +108,21 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     memoryInfo: () => ({ reservedBytes: heap.heapBytes - tensorBytes(), heapBytes: heap.heapBytes, liveBytes: tensorBytes() }),
     dispose: () => {
       disposed = true;
+      // Workers block in Atomics.wait; they must be ended for the process (or page) to let go of them.
+      heap.threads?.dispose();
+      heap.threads = null;
     },
   };
+}
+
+async function resolveThreads(threads: number | 'auto'): Promise<number> {
+  if (threads === 'auto') {
+    if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0) return navigator.hardwareConcurrency;
+    const os = await import('node:os');
+    return os.availableParallelism();
+  }
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new BackendError(`wasm: threads must be a positive integer or 'auto' (got ${String(threads)}) - use 1 for single-threaded`);
+  }
+  return threads;
 }

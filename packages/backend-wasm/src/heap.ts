@@ -1,4 +1,5 @@
 import { BackendError, type DType, type TypedArray } from '@neurite/core';
+import type { ThreadPool } from './threads.js';
 
 /** The exports of assembly/index.ts (pointers and sizes are numbers). */
 export interface WasmExports {
@@ -12,6 +13,12 @@ export interface WasmExports {
   unary(op: number, dt: number, x: number, o: number, n: number, alpha: number): void;
   cast(from: number, to: number, x: number, o: number, n: number): void;
   matMul(dt: number, a: number, b: number, c: number, batch: number, m: number, n: number, k: number, aBatch: number, bBatch: number, transposeA: number, transposeB: number): void;
+  matMulRows(a: number, b: number, c: number, m: number, n: number, k: number, aBatch: number, bBatch: number, transposeA: number, transposeB: number, t0: number, t1: number, r0: number, r1: number, scratch: number): void;
+  matMulScratch(n: number): number;
+  matMulShared(a: number, b: number, c: number, batch: number, m: number, n: number, k: number, aBatch: number, bBatch: number, transposeA: number, transposeB: number, sync: number, pb: number, scratch: number, thread: number, threads: number, canWait: number): void;
+  matMulSharedScratch(): number;
+  matMulPackedB(n: number): number;
+  threads(): number;
   reduce(op: number, dt: number, x: number, o: number, outer: number, reduceSize: number): void;
   transpose(bytes: number, x: number, o: number, rank: number, shape: number, strides: number, size: number): void;
   slice(es: number, x: number, o: number, rank: number, outShape: number, inStrides: number, begin: number): void;
@@ -23,6 +30,12 @@ export interface WasmExports {
   tile(es: number, x: number, o: number, rank: number, inShape: number, outShape: number, inStrides: number, repsLast: number): void;
   reverse(es: number, x: number, o: number, rank: number, shape: number, strides: number, flip: number): void;
   oneHot(dt: number, idx: number, o: number, count: number, depth: number, onValue: number, offValue: number): void;
+  biasActivation(dt: number, o: number, bias: number, rows: number, n: number, act: number): void;
+  activationGrad(dt: number, dy: number, y: number, o: number, n: number, act: number): void;
+  softmaxCrossEntropy(dt: number, y: number, z: number, o: number, rows: number, c: number): void;
+  softmaxCrossEntropyGrad(dt: number, y: number, z: number, dy: number, o: number, rows: number, c: number): void;
+  sgdUpdate(dt: number, w: number, g: number, b: number, n: number, lr: number, momentum: number, nesterov: number, wd: number): void;
+  adamUpdate(dt: number, w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, coupled: number, shrink: number): void;
 }
 
 /** dtype codes understood by the AssemblyScript kernels (assembly/kernels/common.ts). */
@@ -48,6 +61,11 @@ export class WasmHeap {
   /** Scratch block for small i32 argument arrays (shapes, strides). */
   private argsPtr = 0;
   private argsCap = 0;
+
+  /** Workers sharing this memory (the threaded build with threads > 1), else null. */
+  threads: ThreadPool | null = null;
+  /** Multiply-adds from which a float32 matMul is split over `threads`. */
+  threadsMinWork = Infinity;
 
   constructor(readonly exports: WasmExports) {}
 
@@ -112,6 +130,12 @@ export class WasmHeap {
     this.sync();
     const start = ptr / BYTES[dtype];
     return this.view(dtype).slice(start, start + size);
+  }
+
+  /** Sets `bytes` bytes at `ptr` to zero. */
+  zero(ptr: number, bytes: number): void {
+    this.sync();
+    new Uint8Array(this.exports.memory.buffer, ptr, bytes).fill(0);
   }
 
   private view(dtype: DType): TypedArray {

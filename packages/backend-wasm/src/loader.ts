@@ -33,7 +33,10 @@ async function readFile(path: string | URL): Promise<Uint8Array<ArrayBuffer>> {
  * runs from its TypeScript source (tests), they are in ../dist. The literal
  * `new URL('./x.wasm', import.meta.url)` form lets bundlers find and copy them.
  */
-function packagedUrls(simd: boolean): URL[] {
+function packagedUrls(simd: boolean | 'threads'): URL[] {
+  if (simd === 'threads') {
+    return [new URL('./neurite-simd-threads.wasm', import.meta.url), new URL('../dist/neurite-simd-threads.wasm', import.meta.url)];
+  }
   return simd
     ? [new URL('./neurite-simd.wasm', import.meta.url), new URL('../dist/neurite-simd.wasm', import.meta.url)]
     : [new URL('./neurite-scalar.wasm', import.meta.url), new URL('../dist/neurite-scalar.wasm', import.meta.url)];
@@ -51,7 +54,7 @@ async function bytesOf(source: WasmSource): Promise<BufferSource> {
   return fetchBytes(source);
 }
 
-async function packagedBytes(simd: boolean): Promise<BufferSource> {
+async function packagedBytes(simd: boolean | 'threads'): Promise<BufferSource> {
   const urls = packagedUrls(simd);
   if (!isNode) return fetchBytes(urls[0]);
   let last: unknown;
@@ -71,6 +74,7 @@ async function packagedBytes(simd: boolean): Promise<BufferSource> {
 const REQUIRED_EXPORTS = [
   'memory', 'alloc', 'free', 'heapSize', 'simd', 'binary', 'where', 'unary', 'cast', 'matMul', 'reduce', 'transpose',
   'slice', 'pad', 'concatPart', 'gather', 'scatterAdd', 'broadcastTo', 'tile', 'reverse', 'oneHot',
+  'matMulRows', 'matMulScratch', 'matMulShared', 'matMulSharedScratch', 'matMulPackedB', 'threads',
 ] as const satisfies readonly (keyof WasmExports)[];
 
 /** Raised by the module's `abort` import (asserts, allocation too large); callers turn it into a BackendError. */
@@ -80,6 +84,33 @@ export class WasmAbort extends Error {
 
 export async function instantiate(simd: boolean, source?: WasmSource): Promise<WasmExports> {
   const bytes = source === undefined ? await packagedBytes(simd) : await bytesOf(source);
+  return link(await WebAssembly.compile(bytes));
+}
+
+/** Pages of the threaded build's shared memory; they must match its build flags (asbuild:threads in package.json). */
+export const THREADS_MEMORY_PAGES = { initial: 16, maximum: 32768 } as const;
+
+export interface ThreadedModule {
+  exports: WasmExports;
+  /** Compiled once, instantiated again in every worker. */
+  module: WebAssembly.Module;
+  /** Shared, imported by every instance. */
+  memory: WebAssembly.Memory;
+}
+
+/** The threaded build (neurite-simd-threads.wasm) over a new shared memory: the main thread's instance. */
+export async function instantiateThreaded(source?: WasmSource): Promise<ThreadedModule> {
+  const bytes = source === undefined ? await packagedBytes('threads') : await bytesOf(source);
+  const module = await WebAssembly.compile(bytes);
+  const memory = new WebAssembly.Memory({ ...THREADS_MEMORY_PAGES, shared: true });
+  const exports = await link(module, memory);
+  if (exports.threads() === 0) {
+    throw new BackendError('wasm: the module passed as options.threadsWasm is not the threaded build - pass neurite-simd-threads.wasm');
+  }
+  return { exports, module, memory };
+}
+
+async function link(module: WebAssembly.Module, shared?: WebAssembly.Memory): Promise<WasmExports> {
   let memory: WebAssembly.Memory | undefined;
   const readString = (ptr: number): string => {
     if (!memory || ptr === 0) return '';
@@ -89,12 +120,13 @@ export async function instantiate(simd: boolean, source?: WasmSource): Promise<W
   };
   const imports = {
     env: {
+      ...(shared ? { memory: shared } : {}),
       abort(message: number, file: number, line: number, column: number): never {
         throw new WasmAbort(`${readString(message)} at ${readString(file)}:${line}:${column}`);
       },
     },
   };
-  const { instance } = await WebAssembly.instantiate(bytes, imports);
+  const instance = await WebAssembly.instantiate(module, imports);
   const missing = REQUIRED_EXPORTS.filter((name) => !(name in instance.exports));
   if (missing.length > 0) {
     throw new BackendError(`wasm: the module lacks ${missing.join(', ')} - it is not a build of this version's assembly/ (rebuild or pass the matching file)`);

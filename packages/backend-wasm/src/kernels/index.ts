@@ -1,6 +1,7 @@
 import type { KernelTable } from '@neurite/core';
 import type { WasmHeap } from '../heap.js';
 import { binaryKernel, whereKernel } from './binary.js';
+import * as fused from './fused.js';
 import { matMulKernel } from './matmul.js';
 import * as movement from './movement.js';
 import { reduceKernel } from './reduce.js';
@@ -72,5 +73,11 @@ export function createKernels(h: WasmHeap): KernelTable<number> {
     tile: movement.tileKernel(h),
     reverse: movement.reverseKernel(h),
     oneHot: movement.oneHotKernel(h),
+    fusedMatMul: fused.fusedMatMulKernel(h),
+    activationGrad: fused.activationGradKernel(h),
+    softmaxCrossEntropy: fused.softmaxCrossEntropyKernel(h),
+    softmaxCrossEntropyGrad: fused.softmaxCrossEntropyGradKernel(h),
+    sgdUpdate: fused.sgdUpdateKernel(h),
+    adamUpdate: fused.adamUpdateKernel(h),
   } satisfies KernelTable<number>;
 }
