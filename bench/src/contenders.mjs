@@ -118,6 +118,8 @@ export const CONTENDERS = [
   }),
   wasmVariant('wasm-simd', 'SIMD build', { simd: true, threads: 1 }),
   wasmVariant('wasm-scalar', 'scalar build', { simd: false, threads: 1 }),
+  // Only matMul splits across threads; elsewhere this equals wasm-simd.
+  wasmVariant('wasm-threads', 'SIMD, 2 threads', { simd: true, threads: 2 }),
   tfjs({
     id: 'tfjs-cpu',
     label: '@tensorflow/tfjs-backend-cpu',
@@ -161,6 +163,7 @@ export const RATIO_PAIRS = [
   ['wasm-simd', 'tfjs-wasm'],
   ['wasm-simd', 'js'],
   ['wasm-scalar', 'tfjs-wasm'],
+  ['wasm-threads', 'wasm-simd'],
 ];
 
 /**
