@@ -144,31 +144,6 @@ export function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i
   }
 }
 
-/** Output rows [r0, r1) of batches [t0, t1); each output element sums in the same order whatever the range. */
-function matMulF32x4(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, ars: i32, acs: i32, brs: i32, bcs: i32, t0: i32, t1: i32, r0: i32, r1: i32, scratch: usize): void {
-  const pa = scratch;
-  const pb = pa + packedABytes(MR);
-  const edge = pb + packedBBytes(n, NR);
-  for (let t = t0; t < t1; t++) {
-    const ao = t * aBatch, bo = t * bBatch;
-    const co = c + (<usize>t * m * n << 2);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
-      packB(b, pb, bo + pc * brs, n, kc, bcs, brs, NR);
-      for (let ic = r0; ic < r1; ic += MC) {
-        const mc = min(MC, r1 - ic);
-        packA(a, pa, ao + ic * ars + pc * acs, mc, kc, ars, acs, MR);
-        for (let jr = 0; jr < n; jr += NR) {
-          const bp = pb + (<usize>(jr / NR) * NR * kc << 2);
-          for (let ir = 0; ir < mc; ir += MR) {
-            micro(kc, pa + (<usize>(ir / MR) * MR * kc << 2), bp, co + ((<usize>(ic + ir) * n + jr) << 2), n, min(MR, mc - ir), min(NR, n - jr), pc > 0, edge);
-          }
-        }
-      }
-    }
-  }
-}
-
 /**
  * Scalar build, float32: the same blocking with 4x4 panels and a micro-kernel
  * of 16 scalar accumulators (what fits in registers without SIMD).
@@ -202,23 +177,34 @@ function microScalar(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, rows: i3
   }
 }
 
-function matMulF32(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, ars: i32, acs: i32, brs: i32, bcs: i32, t0: i32, t1: i32, r0: i32, r1: i32, scratch: usize): void {
+/** Rows (PR) and columns (PC) of a panel: the SIMD build's 5x8 vector tile, or the scalar build's 4x4. */
+const PR: i32 = ASC_FEATURE_SIMD ? MR : SR;
+const PC: i32 = ASC_FEATURE_SIMD ? NR : SR;
+
+/**
+ * Output rows [r0, r1) of batches [t0, t1), blocked as above with the build's
+ * micro-kernel; each output element sums in the same order whatever the range.
+ */
+function matMulBlocked(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, ars: i32, acs: i32, brs: i32, bcs: i32, t0: i32, t1: i32, r0: i32, r1: i32, scratch: usize): void {
   const pa = scratch;
-  const pb = pa + packedABytes(SR);
-  const edge = pb + packedBBytes(n, SR);
+  const pb = pa + packedABytes(PR);
+  const edge = pb + packedBBytes(n, PC);
   for (let t = t0; t < t1; t++) {
     const ao = t * aBatch, bo = t * bBatch;
     const co = c + (<usize>t * m * n << 2);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packB(b, pb, bo + pc * brs, n, kc, bcs, brs, SR);
+      packB(b, pb, bo + pc * brs, n, kc, bcs, brs, PC);
       for (let ic = r0; ic < r1; ic += MC) {
         const mc = min(MC, r1 - ic);
-        packA(a, pa, ao + ic * ars + pc * acs, mc, kc, ars, acs, SR);
-        for (let jr = 0; jr < n; jr += SR) {
-          const bp = pb + (<usize>(jr / SR) * SR * kc << 2);
-          for (let ir = 0; ir < mc; ir += SR) {
-            microScalar(kc, pa + (<usize>(ir / SR) * SR * kc << 2), bp, co + ((<usize>(ic + ir) * n + jr) << 2), n, min(SR, mc - ir), min(SR, n - jr), pc > 0, edge);
+        packA(a, pa, ao + ic * ars + pc * acs, mc, kc, ars, acs, PR);
+        for (let jr = 0; jr < n; jr += PC) {
+          const bp = pb + (<usize>(jr / PC) * PC * kc << 2);
+          for (let ir = 0; ir < mc; ir += PR) {
+            const ap = pa + (<usize>(ir / PR) * PR * kc << 2);
+            const out = co + ((<usize>(ic + ir) * n + jr) << 2);
+            if (ASC_FEATURE_SIMD) micro(kc, ap, bp, out, n, min(PR, mc - ir), min(PC, n - jr), pc > 0, edge);
+            else microScalar(kc, ap, bp, out, n, min(PR, mc - ir), min(PC, n - jr), pc > 0, edge);
           }
         }
       }
@@ -268,8 +254,7 @@ function matMulT<T>(a: usize, b: usize, c: usize, batch: i32, m: i32, n: i32, k:
 export function matMulRows(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, transposeA: bool, transposeB: bool, t0: i32, t1: i32, r0: i32, r1: i32, scratch: usize): void {
   const ars = transposeA ? 1 : k, acs = transposeA ? m : 1;
   const brs = transposeB ? 1 : n, bcs = transposeB ? k : 1;
-  if (ASC_FEATURE_SIMD) matMulF32x4(a, b, c, m, n, k, aBatch, bBatch, ars, acs, brs, bcs, t0, t1, r0, r1, scratch);
-  else matMulF32(a, b, c, m, n, k, aBatch, bBatch, ars, acs, brs, bcs, t0, t1, r0, r1, scratch);
+  matMulBlocked(a, b, c, m, n, k, aBatch, bBatch, ars, acs, brs, bcs, t0, t1, r0, r1, scratch);
 }
 
 export function matMul(dt: i32, a: usize, b: usize, c: usize, batch: i32, m: i32, n: i32, k: i32, aBatch: i32, bBatch: i32, transposeA: bool, transposeB: bool): void {
