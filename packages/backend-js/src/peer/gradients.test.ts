@@ -9,7 +9,7 @@ import { describe, it } from 'vitest';
 import * as nt from '@neurite/core';
 import type { Tensor } from '@neurite/core';
 import { checkGrads } from './compare.js';
-import { BINARY_INPUTS, BROADCASTS, inputs, type Binary, type Inputs } from './inputs.js';
+import { BINARY_INPUTS, BROADCASTS, MATMULS, inputs, type Binary, type Inputs } from './inputs.js';
 import { usePeers } from './setup.js';
 import { tf } from './tfjs.js';
 
@@ -112,17 +112,6 @@ cases('unary', [
   },
 ]);
 
-const MATMULS: [number[], number[], boolean, boolean][] = [
-  [[3, 5], [5, 4], false, false],
-  [[5, 3], [5, 4], true, false],
-  [[3, 5], [4, 5], false, true],
-  [[5, 3], [4, 5], true, true],
-  [[2, 3, 5], [2, 5, 4], false, false],
-  [[2, 5, 3], [2, 4, 5], true, true],
-  [[2, 3, 5], [5, 4], false, false],
-  [[3, 5], [2, 4, 5], false, true],
-  [[33, 70], [70, 65], false, false],
-];
 
 cases(
   'matMul',

@@ -90,3 +90,16 @@ export const BINARY_INPUTS: Record<Binary, (r: Inputs, a: number[], b: number[])
   maximum: (r, a, b) => [r.normal(a), r.normal(b)],
   minimum: (r, a, b) => [r.normal(a), r.normal(b)],
 };
+
+/** [a, b, transposeA, transposeB]: every transpose, batches, batch broadcasting, and sizes past 64 that reach the blocked kernel's edges. */
+export const MATMULS: [number[], number[], boolean, boolean][] = [
+  [[3, 5], [5, 4], false, false],
+  [[5, 3], [5, 4], true, false],
+  [[3, 5], [4, 5], false, true],
+  [[5, 3], [4, 5], true, true],
+  [[2, 3, 5], [2, 5, 4], false, false],
+  [[2, 5, 3], [2, 4, 5], true, true],
+  [[2, 3, 5], [5, 4], false, false],
+  [[3, 5], [2, 4, 5], false, true],
+  [[33, 70], [70, 65], false, false],
+];
