@@ -89,14 +89,144 @@ function run<T>(op: i32, x: usize, xs: i32, y: usize, ys: i32, o: usize, n: i32)
   }
 }
 
+/*
+ * One function per op with its instruction written out, four f32x4 per
+ * iteration on bumped pointers, over whole blocks of 16 floats. Written out
+ * on purpose: when the op was a parameter of an @inline loop (lanesLoop
+ * below), binaryen folded the per-op copies back into one loop that
+ * dispatched on the op and on both strides for every vector, and add on 1M
+ * floats ran at half the speed of tfjs-backend-wasm. Unrolling alone gained
+ * little; the dispatch was the cost. Every vector is read before its own slot
+ * is written, so o may be x or y.
+ */
+
+@inline function maxLanes(a: v128, b: v128): v128 {
+  return v128.bitselect(a, b, v128.or(f32x4.gt(a, b), f32x4.ne(a, a)));
+}
+
+@inline function minLanes(a: v128, b: v128): v128 {
+  return v128.bitselect(a, b, v128.or(f32x4.lt(a, b), f32x4.ne(a, a)));
+}
+
+function addBlocks(x: usize, xStep: usize, y: usize, yStep: usize, o: usize, end: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  for (; o < end; x += xStep, y += yStep, o += 64) {
+    v128.store(o, f32x4.add(v128.load(x), v128.load(y)));
+    v128.store(o, f32x4.add(v128.load(x, 16), v128.load(y, 16)), 16);
+    v128.store(o, f32x4.add(v128.load(x, 32), v128.load(y, 32)), 32);
+    v128.store(o, f32x4.add(v128.load(x, 48), v128.load(y, 48)), 48);
+  }
+}
+
+function subBlocks(x: usize, xStep: usize, y: usize, yStep: usize, o: usize, end: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  for (; o < end; x += xStep, y += yStep, o += 64) {
+    v128.store(o, f32x4.sub(v128.load(x), v128.load(y)));
+    v128.store(o, f32x4.sub(v128.load(x, 16), v128.load(y, 16)), 16);
+    v128.store(o, f32x4.sub(v128.load(x, 32), v128.load(y, 32)), 32);
+    v128.store(o, f32x4.sub(v128.load(x, 48), v128.load(y, 48)), 48);
+  }
+}
+
+function mulBlocks(x: usize, xStep: usize, y: usize, yStep: usize, o: usize, end: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  for (; o < end; x += xStep, y += yStep, o += 64) {
+    v128.store(o, f32x4.mul(v128.load(x), v128.load(y)));
+    v128.store(o, f32x4.mul(v128.load(x, 16), v128.load(y, 16)), 16);
+    v128.store(o, f32x4.mul(v128.load(x, 32), v128.load(y, 32)), 32);
+    v128.store(o, f32x4.mul(v128.load(x, 48), v128.load(y, 48)), 48);
+  }
+}
+
+function divBlocks(x: usize, xStep: usize, y: usize, yStep: usize, o: usize, end: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  for (; o < end; x += xStep, y += yStep, o += 64) {
+    v128.store(o, f32x4.div(v128.load(x), v128.load(y)));
+    v128.store(o, f32x4.div(v128.load(x, 16), v128.load(y, 16)), 16);
+    v128.store(o, f32x4.div(v128.load(x, 32), v128.load(y, 32)), 32);
+    v128.store(o, f32x4.div(v128.load(x, 48), v128.load(y, 48)), 48);
+  }
+}
+
+function maxBlocks(x: usize, xStep: usize, y: usize, yStep: usize, o: usize, end: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  for (; o < end; x += xStep, y += yStep, o += 64) {
+    v128.store(o, maxLanes(v128.load(x), v128.load(y)));
+    v128.store(o, maxLanes(v128.load(x, 16), v128.load(y, 16)), 16);
+    v128.store(o, maxLanes(v128.load(x, 32), v128.load(y, 32)), 32);
+    v128.store(o, maxLanes(v128.load(x, 48), v128.load(y, 48)), 48);
+  }
+}
+
+function minBlocks(x: usize, xStep: usize, y: usize, yStep: usize, o: usize, end: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  for (; o < end; x += xStep, y += yStep, o += 64) {
+    v128.store(o, minLanes(v128.load(x), v128.load(y)));
+    v128.store(o, minLanes(v128.load(x, 16), v128.load(y, 16)), 16);
+    v128.store(o, minLanes(v128.load(x, 32), v128.load(y, 32)), 32);
+    v128.store(o, minLanes(v128.load(x, 48), v128.load(y, 48)), 48);
+  }
+}
+
+/**
+ * 16 copies of a broadcast scalar operand: the block loops read it as if it
+ * were contiguous, with a step of 0, so x * 2 runs the same loop as x * y.
+ * Static like `counter`: only the calling instance runs elementwise kernels.
+ */
+const splat16: usize = memory.data(64, 16);
+
+/**
+ * Runs the whole 16-float blocks of `op` where each operand is contiguous
+ * (stride 1) or one broadcast scalar (stride 0, not both); returns how many
+ * elements it did (0 for ops without a block loop).
+ */
+function blocks(op: i32, x: usize, xs: i32, y: usize, ys: i32, o: usize, n: i32): i32 {
+  if (!ASC_FEATURE_SIMD) return 0;
+  if (op != ADD && op != SUB && op != MUL && op != DIV && op != MAXIMUM && op != MINIMUM) return 0;
+  let xStep: usize = 64, yStep: usize = 64;
+  if (xs == 0 || ys == 0) {
+    const v = v128.load32_splat(xs == 0 ? x : y);
+    v128.store(splat16, v);
+    v128.store(splat16, v, 16);
+    v128.store(splat16, v, 32);
+    v128.store(splat16, v, 48);
+    if (xs == 0) {
+      x = splat16;
+      xStep = 0;
+    } else {
+      y = splat16;
+      yStep = 0;
+    }
+  }
+  const done = n & ~15;
+  const end = o + (<usize>done << 2);
+  switch (op) {
+    case ADD: addBlocks(x, xStep, y, yStep, o, end); break;
+    case SUB: subBlocks(x, xStep, y, yStep, o, end); break;
+    case MUL: mulBlocks(x, xStep, y, yStep, o, end); break;
+    case DIV: divBlocks(x, xStep, y, yStep, o, end); break;
+    case MAXIMUM: maxBlocks(x, xStep, y, yStep, o, end); break;
+    default: minBlocks(x, xStep, y, yStep, o, end); break;
+  }
+  return done;
+}
+
 /**
  * float32 runs with f32x4 when at least one operand is contiguous (the other
  * contiguous or a broadcast scalar); the tail goes through the scalar loops.
- * The switch is outside the loop: each case inlines it with a constant op.
  */
 function runF32x4(op: i32, x: usize, xs: i32, y: usize, ys: i32, o: usize, n: i32): bool {
   if (!ASC_FEATURE_SIMD) return false;
   if (xs == 0 && ys == 0) return false;
+  if (n >= 16) {
+    const done = blocks(op, x, xs, y, ys, o, n);
+    if (done == n) return true;
+    // The rest (< 16) below; a broadcast operand stays where it is.
+    x += <usize>done * (<usize>xs << 2);
+    y += <usize>done * (<usize>ys << 2);
+    o += <usize>done << 2;
+    n -= done;
+  }
   const vec = n & ~3;
   switch (op) {
     case ADD: lanesLoop(ADD, x, xs, y, ys, o, vec); break;

@@ -65,9 +65,21 @@ export function packB(src: usize, dst: usize, base: i32, cols: i32, depth: i32, 
     const lines = min(width, cols - c0);
     const start = dst + (<usize>panel * depth * width << 2);
     if (lines == width && cs == 1) {
-      // Rows of B are contiguous: copy a whole panel row per depth step.
-      for (let p = 0; p < depth; p++) {
-        memory.copy(start + (<usize>p * width << 2), src + (<usize>(base + p * rs + c0) << 2), width << 2);
+      // Rows of B are contiguous: copy a whole panel row per depth step. With
+      // two v128 moves for the SIMD build's 8 columns, not memory.copy: V8
+      // compiles that to a call out of wasm code, and 32 bytes a call made
+      // packing a sizeable part of a 256x256 matMul.
+      let d = start, q = src + (<usize>(base + c0) << 2);
+      const step = <usize>rs << 2;
+      if (ASC_FEATURE_SIMD && width == 8) {
+        for (let p = 0; p < depth; p++, d += 32, q += step) {
+          v128.store(d, v128.load(q));
+          v128.store(d, v128.load(q, 16), 16);
+        }
+      } else {
+        for (let p = 0; p < depth; p++, d += <usize>width << 2, q += step) {
+          for (let j = 0; j < width; j++) store<f32>(d + (<usize>j << 2), load<f32>(q + (<usize>j << 2)));
+        }
       }
       continue;
     }

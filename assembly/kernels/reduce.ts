@@ -43,8 +43,16 @@ function sumRowF32x4(p: usize, n: i32): f64 {
   return s0 + f64x2.extract_lane(lo, 1) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
 }
 
-/** NaN wins, as in NumPy. */
+/** NaN wins, as in NumPy; of equal values (0 and -0) the first one seen. */
 function extremeRow<T>(p: usize, n: i32, isMax: bool): f64 {
+  if (ASC_FEATURE_SIMD) {
+    if (sizeof<T>() == 4 && !isInteger<T>() && n >= 64) {
+      const v = isMax ? maxRowF32x4(p, n) : minRowF32x4(p, n);
+      // NaN (which one is the scalar loop's to say) and a zero (0 or -0, the
+      // first seen) come from the scalar loop; both are rare.
+      if (v == v && v != 0) return v;
+    }
+  }
   let acc: f64 = isMax ? -Infinity : Infinity;
   for (let j = 0; j < n; j++) {
     const v = <f64>load<T>(p + <usize>j * sizeof<T>());
@@ -52,6 +60,59 @@ function extremeRow<T>(p: usize, n: i32, isMax: bool): f64 {
     else if (v != v) return v;
   }
   return acc;
+}
+
+/*
+ * max and min over f32x4 with four independent accumulators per 16 floats.
+ * f32x4.pmax/pmin (a < b ? b : a) are single maxps/minps on x64 but let a NaN
+ * in `v` lose; a separate mask of v != v records that a NaN was seen, and the
+ * caller then rescans with the scalar loop. The tail (< 16) is folded in
+ * lane 0 of the same accumulators.
+ */
+function maxRowF32x4(p: usize, n: i32): f64 {
+  if (!ASC_FEATURE_SIMD) return 0;
+  let a0 = f32x4.splat(-Infinity), a1 = a0, a2 = a0, a3 = a0;
+  let nan = i32x4.splat(0);
+  const end = p + (<usize>(n & ~15) << 2);
+  for (let q = p; q < end; q += 64) {
+    const v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+    a0 = f32x4.pmax(a0, v0);
+    a1 = f32x4.pmax(a1, v1);
+    a2 = f32x4.pmax(a2, v2);
+    a3 = f32x4.pmax(a3, v3);
+    nan = v128.or(nan, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)), v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
+  }
+  for (let q = end; q < p + (<usize>n << 2); q += 4) {
+    const v = v128.load32_splat(q);
+    a0 = f32x4.pmax(a0, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  if (v128.any_true(nan)) return NaN;
+  const a = f32x4.pmax(f32x4.pmax(a0, a1), f32x4.pmax(a2, a3));
+  return <f64>Mathf.max(Mathf.max(f32x4.extract_lane(a, 0), f32x4.extract_lane(a, 1)), Mathf.max(f32x4.extract_lane(a, 2), f32x4.extract_lane(a, 3)));
+}
+
+function minRowF32x4(p: usize, n: i32): f64 {
+  if (!ASC_FEATURE_SIMD) return 0;
+  let a0 = f32x4.splat(Infinity), a1 = a0, a2 = a0, a3 = a0;
+  let nan = i32x4.splat(0);
+  const end = p + (<usize>(n & ~15) << 2);
+  for (let q = p; q < end; q += 64) {
+    const v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+    a0 = f32x4.pmin(a0, v0);
+    a1 = f32x4.pmin(a1, v1);
+    a2 = f32x4.pmin(a2, v2);
+    a3 = f32x4.pmin(a3, v3);
+    nan = v128.or(nan, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)), v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
+  }
+  for (let q = end; q < p + (<usize>n << 2); q += 4) {
+    const v = v128.load32_splat(q);
+    a0 = f32x4.pmin(a0, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  if (v128.any_true(nan)) return NaN;
+  const a = f32x4.pmin(f32x4.pmin(a0, a1), f32x4.pmin(a2, a3));
+  return <f64>Mathf.min(Mathf.min(f32x4.extract_lane(a, 0), f32x4.extract_lane(a, 1)), Mathf.min(f32x4.extract_lane(a, 2), f32x4.extract_lane(a, 3)));
 }
 
 /** First index of the extreme; a NaN counts as the extreme. */
