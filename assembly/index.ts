@@ -11,3 +11,5 @@ export { reduce } from './kernels/reduce';
 export { transpose } from './kernels/transpose';
 export { slice, pad, concatPart, gather, scatterAdd, broadcastTo, tile, reverse, oneHot } from './kernels/movement';
 export { biasActivation, activationGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad, sgdUpdate, adamUpdate } from './kernels/fused';
+export { im2col, col2im, accumulate, conv2dDirect } from './kernels/conv';
+export { maxPool, avgPool, maxPoolGrad, avgPoolGrad } from './kernels/pool';

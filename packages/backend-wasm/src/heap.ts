@@ -36,6 +36,14 @@ export interface WasmExports {
   softmaxCrossEntropyGrad(dt: number, y: number, z: number, dy: number, o: number, rows: number, c: number): void;
   sgdUpdate(dt: number, w: number, g: number, b: number, n: number, lr: number, momentum: number, nesterov: number, wd: number): void;
   adamUpdate(dt: number, w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, coupled: number, shrink: number): void;
+  im2col(dt: number, x: number, col: number, geom: number, r0: number, r1: number): void;
+  col2im(dt: number, col: number, dx: number, geom: number, r0: number, r1: number): void;
+  accumulate(dt: number, dst: number, src: number, n: number): void;
+  conv2dDirect(x: number, f: number, o: number, geom: number, co: number, r0: number, r1: number): void;
+  maxPool(dt: number, x: number, o: number, geom: number): void;
+  avgPool(dt: number, x: number, o: number, geom: number): void;
+  maxPoolGrad(dt: number, x: number, dy: number, dx: number, geom: number): void;
+  avgPoolGrad(dt: number, dy: number, dx: number, geom: number): void;
 }
 
 /** dtype codes understood by the AssemblyScript kernels (assembly/kernels/common.ts). */

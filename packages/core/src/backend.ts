@@ -6,7 +6,7 @@ import type { Shape } from './shape.js';
  * written against; the registry refuses a mismatch instead of failing later
  * with an obscure kernel error.
  */
-export const SPEC_VERSION = 1;
+export const SPEC_VERSION = 2;
 
 /** What a kernel sees of a tensor: the backend's own storage plus metadata. */
 export interface TensorInfo<S> {
@@ -89,6 +89,29 @@ export interface AdamUpdateAttrs {
   weightDecay: number;
   decoupled: boolean;
 }
+/**
+ * Geometry of a 2-D convolution, NHWC, resolved in core: padding is explicit
+ * (core turns 'same'/'valid' into top/left amounts; bottom/right follow from the
+ * output shape). Filter size comes from the filter (or, for the filter
+ * gradient, from `out.shape`).
+ */
+export interface Conv2DAttrs {
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+}
+/** Geometry of a 2-D pooling window, NHWC; padding explicit as for Conv2DAttrs. */
+export interface Pool2DAttrs {
+  windowH: number;
+  windowW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
 
 /**
  * The primitive kernel set. Everything else in core is composed from these.
@@ -109,6 +132,15 @@ export interface AdamUpdateAttrs {
  * - update kernels (`sgdUpdate`, `adamUpdate`) work in place: `out` is the
  *   variable (inputs[0]) and the optimizer slots after the gradient are
  *   overwritten too. They are not differentiable.
+ * - convolution and pooling are NHWC, float only. `conv2d` takes x [N,H,W,Ci]
+ *   and filter [KH,KW,Ci,Co] and writes [N,OH,OW,Co]; `conv2dBackpropInput`
+ *   takes dy [N,OH,OW,Co] and the filter and writes dx with `out.shape`
+ *   [N,H,W,Ci]; `conv2dBackpropFilter` takes x and dy and writes [KH,KW,Ci,Co].
+ *   Padded positions read as zero. `maxPool`/`avgPool` take x [N,H,W,C] and
+ *   write [N,OH,OW,C]; padded positions never win a max and are left out of an
+ *   average's count (TensorFlow's rule). `maxPoolGrad` takes x and dy and sends
+ *   each dy to the first maximum of its window in row-major order;
+ *   `avgPoolGrad` takes dy and writes dx with `out.shape`.
  */
 export const KERNEL_SPECS = {
   // elementwise binary, broadcasting
@@ -180,6 +212,14 @@ export const KERNEL_SPECS = {
   activationGrad: spec<2, ActivationAttrs>(2),
   softmaxCrossEntropy: spec(2),
   softmaxCrossEntropyGrad: spec(3),
+  // convolution and pooling, NHWC (see the conventions above)
+  conv2d: spec<2, Conv2DAttrs>(2),
+  conv2dBackpropInput: spec<2, Conv2DAttrs>(2),
+  conv2dBackpropFilter: spec<2, Conv2DAttrs>(2),
+  maxPool: spec<1, Pool2DAttrs>(1),
+  maxPoolGrad: spec<2, Pool2DAttrs>(2),
+  avgPool: spec<1, Pool2DAttrs>(1),
+  avgPoolGrad: spec<1, Pool2DAttrs>(1),
   // in-place optimizer updates
   sgdUpdate: spec<3, SgdUpdateAttrs>(3),
   adamUpdate: spec<4, AdamUpdateAttrs>(4),

@@ -10,13 +10,21 @@ import { DataRecord, Tensor, Variable, memoryCounters } from './tensor.js';
  * input (null where no gradient flows). Written with forward ops, so it is
  * itself differentiable.
  */
-export type GradFn = (dy: Tensor, inputs: readonly Tensor[], output: Tensor) => (Tensor | null)[];
+/**
+ * An op's gradient: dL/dinputs from dL/doutput. `needs[i]` says whether the
+ * backward pass wants input i's gradient; an op may return null where it is
+ * false and skip the work (a first layer's gradient for the data it reads,
+ * the largest backprop of a conv net, is never used).
+ */
+export type GradFn = (dy: Tensor, inputs: readonly Tensor[], output: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
 
 export interface TapeNode {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
   readonly gradFn: GradFn;
+  /** The kernel's attributes (a fused activation, an axis...), for gradient overrides that need them. */
+  readonly attrs?: unknown;
 }
 
 /**
@@ -160,11 +168,11 @@ function checkInputs(op: string, backend: Backend<any>, inputs: readonly Tensor[
   }
 }
 
-function record(name: string, inputs: readonly Tensor[], output: Tensor, gradFn: GradFn | undefined): void {
+function record(name: string, inputs: readonly Tensor[], output: Tensor, gradFn: GradFn | undefined, attrs?: unknown): void {
   if (gradFn === undefined) return;
   for (const tape of tapes) {
     if (!inputs.some((t) => tape.watched.has(t.id))) continue;
-    tape.nodes.push({ name, inputs, output, gradFn });
+    tape.nodes.push({ name, inputs, output, gradFn, attrs });
     tape.watch(output);
     for (const t of inputs) tape.held.add(t);
   }
@@ -199,7 +207,7 @@ export function runKernel<K extends KernelName>(
     }
   }
   track(output);
-  record(name, inputs, output, gradFn);
+  record(name, inputs, output, gradFn, attrs);
   return output;
 }
 

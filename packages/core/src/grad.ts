@@ -1,5 +1,6 @@
 import { Tape, popTape, pushTape, tidy } from './engine.js';
 import { ArgumentError, ShapeError, formatShape } from './errors.js';
+import { gradientOverrideFor } from './gradient-override.js';
 import { add } from './ops/binary.js';
 import { cast } from './ops/cast.js';
 import { onesLike, zerosLike } from './ops/creation.js';
@@ -18,7 +19,10 @@ function backward(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
     const node = tape.nodes[i];
     const g = grads.get(node.output.id);
     if (g === undefined) continue;
-    const inputGrads = node.gradFn(g, node.inputs, node.output);
+    const override = gradientOverrideFor(node.name);
+    const needs = node.inputs.map((input) => tape.watched.has(input.id));
+    const own = (d: Tensor) => node.gradFn(d, node.inputs, node.output, needs);
+    const inputGrads = override?.(g, { name: node.name, inputs: node.inputs, output: node.output, attrs: node.attrs, gradient: own }) ?? own(g);
     node.inputs.forEach((input, j) => {
       const gi = inputGrads[j];
       if (gi === null || gi === undefined || !tape.watched.has(input.id)) return;

@@ -38,6 +38,8 @@ export {
   type ActivationAttrs,
   type SgdUpdateAttrs,
   type AdamUpdateAttrs,
+  type Conv2DAttrs,
+  type Pool2DAttrs,
 } from './backend.js';
 export {
   registerBackend,
@@ -51,6 +53,7 @@ export {
 } from './registry.js';
 export { tidy, keep, dispose, memory, type MemoryInfo, type TensorContainer } from './engine.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './grad.js';
+export { withGradientOverrides, type GradientOverride, type GradientOverrideNode } from './gradient-override.js';
 export { toBackend } from './move.js';
 export { Random, seed } from './random.js';
 export * from './ops/index.js';

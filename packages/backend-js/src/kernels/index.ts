@@ -1,8 +1,10 @@
 import type { KernelTable, TypedArray } from '@neurite/core';
 import * as binary from './binary.js';
+import * as conv from './conv.js';
 import * as fused from './fused.js';
 import { matMul } from './matmul.js';
 import * as movement from './movement.js';
+import * as pool from './pool.js';
 import * as reduce from './reduce.js';
 import { transpose } from './transpose.js';
 import * as unary from './unary.js';
@@ -71,6 +73,13 @@ export const kernels = {
   activationGrad: fused.activationGrad,
   softmaxCrossEntropy: fused.softmaxCrossEntropy,
   softmaxCrossEntropyGrad: fused.softmaxCrossEntropyGrad,
+  conv2d: conv.conv2d,
+  conv2dBackpropInput: conv.conv2dBackpropInput,
+  conv2dBackpropFilter: conv.conv2dBackpropFilter,
+  maxPool: pool.maxPool,
+  maxPoolGrad: pool.maxPoolGrad,
+  avgPool: pool.avgPool,
+  avgPoolGrad: pool.avgPoolGrad,
   sgdUpdate: fused.sgdUpdate,
   adamUpdate: fused.adamUpdate,
 } satisfies KernelTable<TypedArray>;

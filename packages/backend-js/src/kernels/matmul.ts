@@ -22,11 +22,6 @@ let packB = new Float64Array(0);
 export function matMul([a, b]: [Info, Info], out: Info, { transposeA, transposeB }: MatMulAttrs): void {
   const [batch, m, n] = out.shape;
   const k = transposeA ? a.shape[1] : a.shape[2];
-  const C = out.storage;
-  if (k === 0) {
-    C.fill(0);
-    return;
-  }
   const aBatch = a.shape[0] === 1 ? 0 : m * k;
   const bBatch = b.shape[0] === 1 ? 0 : k * n;
   // Element (i, p) of op(A) is at i*ars + p*acs; element (p, j) of op(B) at p*brs + j*bcs.
@@ -34,22 +29,49 @@ export function matMul([a, b]: [Info, Info], out: Info, { transposeA, transposeB
   const acs = transposeA ? m : 1;
   const brs = transposeB ? 1 : n;
   const bcs = transposeB ? k : 1;
+  for (let t = 0; t < batch; t++) {
+    gemm(a.storage, t * aBatch, ars, acs, b.storage, t * bBatch, brs, bcs, out.storage, t * m * n, m, n, k, false);
+  }
+}
+
+/**
+ * One product C (m x n, rows n apart, from cOff) = op(A) op(B), or C += it
+ * when `accumulate`. Element (i, p) of op(A) is A[aOff + i*ars + p*acs] and
+ * element (p, j) of op(B) is B[bOff + p*brs + j*bcs], so transposes, and
+ * views such as an im2col panel, cost nothing here. Other kernels (the
+ * convolutions) call it directly.
+ */
+export function gemm(
+  A: TypedArray,
+  aOff: number,
+  ars: number,
+  acs: number,
+  B: TypedArray,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  C: TypedArray,
+  cOff: number,
+  m: number,
+  n: number,
+  k: number,
+  accumulate: boolean,
+): void {
+  if (k === 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) C.fill(0, cOff + i * n, cOff + (i + 1) * n);
+    return;
+  }
   const nPanels = Math.ceil(n / NR);
   if (packB.length < nPanels * NR * KC) packB = new Float64Array(nPanels * NR * KC);
-  for (let t = 0; t < batch; t++) {
-    const ao = t * aBatch;
-    const bo = t * bBatch;
-    const co = t * m * n;
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = Math.min(KC, k - pc);
-      packPanels(b.storage, packB, bo + pc * brs, n, kc, bcs, brs, NR);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = Math.min(MC, m - ic);
-        packPanels(a.storage, packA, ao + ic * ars + pc * acs, mc, kc, ars, acs, MR);
-        for (let jr = 0; jr < n; jr += NR) {
-          for (let ir = 0; ir < mc; ir += MR) {
-            microKernel(kc, (ir / MR) * MR * kc, (jr / NR) * NR * kc, C, co + (ic + ir) * n + jr, n, Math.min(MR, mc - ir), Math.min(NR, n - jr), pc > 0);
-          }
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = Math.min(KC, k - pc);
+    packPanels(B, packB, bOff + pc * brs, n, kc, bcs, brs, NR);
+    for (let ic = 0; ic < m; ic += MC) {
+      const mc = Math.min(MC, m - ic);
+      packPanels(A, packA, aOff + ic * ars + pc * acs, mc, kc, ars, acs, MR);
+      for (let jr = 0; jr < n; jr += NR) {
+        for (let ir = 0; ir < mc; ir += MR) {
+          microKernel(kc, (ir / MR) * MR * kc, (jr / NR) * NR * kc, C, cOff + (ic + ir) * n + jr, n, Math.min(MR, mc - ir), Math.min(NR, n - jr), accumulate || pc > 0);
         }
       }
     }
@@ -131,12 +153,23 @@ function microKernel(
     }
     return;
   }
-  // Edge tile: write back only the rows and columns that exist.
-  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const at = cOff + r * ldc + c;
-      C[at] = accumulate ? C[at] + tile[r * NR + c] : tile[r * NR + c];
-    }
+  // Edge tile: write back only the rows and columns that exist (no temporary array: this runs per tile).
+  writeRow(C, cOff, cols, accumulate, c00, c01, c02, c03);
+  if (rows > 1) writeRow(C, cOff + ldc, cols, accumulate, c10, c11, c12, c13);
+  if (rows > 2) writeRow(C, cOff + 2 * ldc, cols, accumulate, c20, c21, c22, c23);
+  if (rows > 3) writeRow(C, cOff + 3 * ldc, cols, accumulate, c30, c31, c32, c33);
+}
+
+function writeRow(C: TypedArray, at: number, cols: number, accumulate: boolean, v0: number, v1: number, v2: number, v3: number): void {
+  if (accumulate) {
+    C[at] += v0;
+    if (cols > 1) C[at + 1] += v1;
+    if (cols > 2) C[at + 2] += v2;
+    if (cols > 3) C[at + 3] += v3;
+  } else {
+    C[at] = v0;
+    if (cols > 1) C[at + 1] = v1;
+    if (cols > 2) C[at + 2] = v2;
+    if (cols > 3) C[at + 3] = v3;
   }
 }

@@ -1,9 +1,11 @@
 import type { KernelTable } from '@neurite/core';
 import type { WasmHeap } from '../heap.js';
 import { binaryKernel, whereKernel } from './binary.js';
+import * as conv from './conv.js';
 import * as fused from './fused.js';
 import { matMulKernel } from './matmul.js';
 import * as movement from './movement.js';
+import * as pool from './pool.js';
 import { reduceKernel } from './reduce.js';
 import { transposeKernel } from './transpose.js';
 import { castKernel, leakyReluKernel, unaryKernel } from './unary.js';
@@ -77,6 +79,13 @@ export function createKernels(h: WasmHeap): KernelTable<number> {
     activationGrad: fused.activationGradKernel(h),
     softmaxCrossEntropy: fused.softmaxCrossEntropyKernel(h),
     softmaxCrossEntropyGrad: fused.softmaxCrossEntropyGradKernel(h),
+    conv2d: conv.conv2dKernel(h),
+    conv2dBackpropInput: conv.conv2dBackpropInputKernel(h),
+    conv2dBackpropFilter: conv.conv2dBackpropFilterKernel(h),
+    maxPool: pool.maxPoolKernel(h),
+    maxPoolGrad: pool.maxPoolGradKernel(h),
+    avgPool: pool.avgPoolKernel(h),
+    avgPoolGrad: pool.avgPoolGradKernel(h),
     sgdUpdate: fused.sgdUpdateKernel(h),
     adamUpdate: fused.adamUpdateKernel(h),
   } satisfies KernelTable<number>;

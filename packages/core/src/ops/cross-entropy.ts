@@ -43,10 +43,10 @@ export const softmaxCrossEntropyWithLogits = defineOp((labels: TensorLike, logit
   if (z.rank === 0) throw new ShapeError(`${op}: logits must have a class axis, got a scalar`);
   const a = normalizeAxis(op, axis, z.rank);
   const outShape = z.shape.filter((_, i) => i !== a);
-  const rows = runKernel('softmaxCrossEntropy', [toRows(y, a), toRows(z, a)], {}, [sizeOf(outShape)], z.dtype, (dy, [y2, z2]) => [
-    // d/dlabels = -dy * logSoftmax(logits); d/dlogits from the fused gradient kernel.
-    neg(mul(reshape(dy, [dy.size, 1]), logSoftmax(z2))),
-    softmaxCrossEntropyGrad(y2, z2, dy),
+  const rows = runKernel('softmaxCrossEntropy', [toRows(y, a), toRows(z, a)], {}, [sizeOf(outShape)], z.dtype, (dy, [y2, z2], _out, needs) => [
+    // d/dlabels = -dy * logSoftmax(logits), rarely wanted (labels are data); d/dlogits from the fused gradient kernel.
+    needs[0] ? neg(mul(reshape(dy, [dy.size, 1]), logSoftmax(z2))) : null,
+    needs[1] ? softmaxCrossEntropyGrad(y2, z2, dy) : null,
   ]);
   return reshape(rows, outShape);
 });
@@ -56,7 +56,7 @@ export const softmaxCrossEntropyWithLogits = defineOp((labels: TensorLike, logit
  * and per-row dy: dy * (softmax(logits) * sum(labels) - labels).
  */
 const softmaxCrossEntropyGrad = defineOp((labels: Tensor, logits: Tensor, dy: Tensor): Tensor =>
-  runKernel('softmaxCrossEntropyGrad', [labels, logits, dy], {}, logits.shape, logits.dtype, (ddl, [y, z, d]) => {
+  runKernel('softmaxCrossEntropyGrad', [labels, logits, dy], {}, logits.shape, logits.dtype, (ddl, [y, z, d], _out, needs) => {
     // Second order, from out = D (s Y - y) with s = softmax(z), Y = sum(y), D = dy per row:
     // d/dy = D (sum(ddl s) - ddl); d/dz = D Y s (ddl - sum(ddl s)); d/dD = sum(ddl (s Y - y)).
     const s = softmax(z);
@@ -64,9 +64,9 @@ const softmaxCrossEntropyGrad = defineOp((labels: Tensor, logits: Tensor, dy: Te
     const Y = sum(y, 1, true);
     const ddlS = sum(mul(ddl, s), 1, true);
     return [
-      mul(D, sub(ddlS, ddl)),
-      mul(mul(D, Y), mul(s, sub(ddl, ddlS))),
-      sum(mul(ddl, sub(mul(s, Y), y)), 1),
+      needs[0] ? mul(D, sub(ddlS, ddl)) : null,
+      needs[1] ? mul(mul(D, Y), mul(s, sub(ddl, ddlS))) : null,
+      needs[2] ? sum(mul(ddl, sub(mul(s, Y), y)), 1) : null,
     ];
   }),
 );

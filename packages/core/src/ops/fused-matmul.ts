@@ -59,10 +59,10 @@ export const fusedMatMul = defineOp((a: TensorLike, b: TensorLike, options: Fuse
   const b3 = bias.dtype === x.dtype ? bias : cast(bias, x.dtype);
   const x3 = reshape(x, [1, ...x.shape]);
   const y3 = reshape(y, [1, ...y.shape]);
-  const out = runKernel('fusedMatMul', [x3, y3, b3], { transposeA, transposeB, activation }, [1, m, n], x.dtype, (dy, [ta, tb], yOut) => {
+  const out = runKernel('fusedMatMul', [x3, y3, b3], { transposeA, transposeB, activation }, [1, m, n], x.dtype, (dy, [ta, tb], yOut, needs) => {
     const dz = activationGrad(dy, yOut, activation);
-    const [da, db] = matMulGrads(dz, ta, tb, transposeA, transposeB);
-    return [da, db, reshape(sum(dz, [0, 1]), [n])];
+    const [da, db] = matMulGrads(dz, ta, tb, transposeA, transposeB, needs);
+    return [da, db, needs[2] ? reshape(sum(dz, [0, 1]), [n]) : null];
   });
   return reshape(out, [m, n]);
 });

@@ -65,3 +65,5 @@ export { softmax, logSoftmax } from './softmax.js';
 export { softmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits } from './cross-entropy.js';
 export { fusedMatMul, activationGrad, type FusedMatMulOptions } from './fused-matmul.js';
 export { sgdUpdate, adamUpdate } from './updates.js';
+export { conv2d, conv2dOutputShape, type Conv2DOptions, type Padding2D } from './conv.js';
+export { maxPool2d, avgPool2d, pool2dOutputShape, globalAvgPool2d, globalMaxPool2d, type Pool2DOptions } from './pool.js';

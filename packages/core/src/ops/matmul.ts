@@ -54,9 +54,9 @@ export const matMul = defineOp((a: TensorLike, b: TensorLike, options: MatMulOpt
     { transposeA, transposeB },
     [sizeOf(batch), m, n],
     x.dtype,
-    (dy, [a3, b3]) => {
-      const [da, db] = matMulGrads(dy, a3, b3, transposeA, transposeB);
-      return [unbroadcast(da, a3.shape), unbroadcast(db, b3.shape)];
+    (dy, [a3, b3], _out, needs) => {
+      const [da, db] = matMulGrads(dy, a3, b3, transposeA, transposeB, needs);
+      return [da && unbroadcast(da, a3.shape), db && unbroadcast(db, b3.shape)];
     },
   );
   let shape = outShape;
@@ -75,9 +75,24 @@ function toRank3(t: Tensor, batch: number[]): Tensor {
   return reshape(full, [sizeOf(batch), rows, cols]);
 }
 
-export function matMulGrads(dy: Tensor, a: Tensor, b: Tensor, tA: boolean, tB: boolean): [Tensor, Tensor] {
-  if (!tA && !tB) return [matMul(dy, b, { transposeB: true }), matMul(a, dy, { transposeA: true })];
-  if (tA && !tB) return [matMul(b, dy, { transposeB: true }), matMul(a, dy)];
-  if (!tA && tB) return [matMul(dy, b), matMul(dy, a, { transposeA: true })];
-  return [matMul(b, dy, { transposeA: true, transposeB: true }), matMul(dy, a, { transposeA: true, transposeB: true })];
+/** The two gradients of a @ b (either transposed); one whose `needs` entry is false is not computed. */
+export function matMulGrads(
+  dy: Tensor,
+  a: Tensor,
+  b: Tensor,
+  tA: boolean,
+  tB: boolean,
+  needs: readonly boolean[] = [true, true],
+): [Tensor | null, Tensor | null] {
+  const da = !needs[0]
+    ? null
+    : tA
+      ? matMul(b, dy, { transposeA: tB, transposeB: true })
+      : matMul(dy, b, { transposeB: !tB });
+  const db = !needs[1]
+    ? null
+    : tB
+      ? matMul(dy, a, { transposeA: true, transposeB: tA })
+      : matMul(a, dy, { transposeA: !tA });
+  return [da, db];
 }

@@ -11,7 +11,7 @@ type Make = (shape: number[], dtype?: DType) => Tensor;
  * shows each of `mentions`. Tensors made with `make` are disposed after, and
  * the suite's leak check proves the failed op freed what it had allocated.
  */
-function throws(name: string, cls: ErrorClass, op: string, body: (make: Make) => unknown, mentions: string[] = []): Case {
+export function throws(name: string, cls: ErrorClass, op: string, body: (make: Make) => unknown, mentions: string[] = []): Case {
   return {
     name: `error: ${name}`,
     run: () => {

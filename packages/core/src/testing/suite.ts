@@ -3,6 +3,7 @@ import { getBackend, listBackends, memory, registerBackend, removeBackend, setBa
 import type { Case, CaseEnv, CaseGroup } from './case.js';
 import { autogradCases } from './cases-autograd.js';
 import { compositeCases } from './cases-composite.js';
+import { convCases } from './cases-conv.js';
 import { creationCases } from './cases-creation.js';
 import { edgeCases } from './cases-edge.js';
 import { elementwiseCases } from './cases-elementwise.js';
@@ -30,6 +31,7 @@ export function conformanceGroups(): CaseGroup[] {
     { name: 'movement', cases: movementCases() },
     { name: 'composites', cases: compositeCases() },
     { name: 'fused kernels', cases: fusedCases() },
+    { name: 'convolution and pooling', cases: convCases() },
     { name: 'autograd', cases: autogradCases() },
     { name: 'creation and random', cases: creationCases() },
     { name: 'edge shapes', cases: edgeCases() },
