@@ -3,6 +3,18 @@ export { SymbolicTensor, input } from './symbolic.js';
 export { Model, model, type ModelNode, type CompileOptions } from './model.js';
 export { sequential } from './sequential.js';
 export { Dense, dense, type DenseOptions } from './layers/dense.js';
+export { Conv2D, conv2d, type Conv2DOptions } from './layers/conv2d.js';
+export {
+  MaxPool2D,
+  AvgPool2D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  maxPool2d,
+  avgPool2d,
+  globalAveragePooling2d,
+  globalMaxPooling2d,
+  type Pool2DOptions,
+} from './layers/pooling.js';
 export { Flatten, flatten } from './layers/flatten.js';
 export { Reshape, reshape, type ReshapeOptions } from './layers/reshape.js';
 export { Dropout, dropout, type DropoutOptions } from './layers/dropout.js';
@@ -73,6 +85,10 @@ export {
 } from './training/callbacks.js';
 export { toArtifacts, fromArtifacts, LIMITS } from './io/artifacts.js';
 export { FORMAT_NAME, FORMAT_VERSION, type ModelArtifacts, type ModelJson, type WeightsManifest, type WeightEntry } from './io/format.js';
+export { crc32 } from './io/crc32.js';
 export { formatSummary } from './summary.js';
 /** Directory save/load; Node only (node:fs is imported on first call). Also at '@neurite/layers/node'. */
 export { save, load } from './io/node.js';
+export { fromTfjsArtifacts, TFJS_LAYER_CLASSES, type TfjsArtifacts } from './io/tfjs-import.js';
+/** TensorFlow.js layers model import from model.json and its weight files; Node only. Also at '@neurite/layers/node'. */
+export { loadTfjsModel } from './io/tfjs-import-node.js';

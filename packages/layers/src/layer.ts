@@ -43,7 +43,8 @@ const counters = new Map<string, number>();
 function uniqueName(className: string): string {
   const n = (counters.get(className) ?? 0) + 1;
   counters.set(className, n);
-  return `${className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}_${n}`;
+  // BatchNormalization -> batch_normalization, but Conv2D -> conv2d (Keras's names): a digit does not start a word.
+  return `${className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}_${n}`;
 }
 
 export function checkName(where: string, name: string): string {

@@ -142,7 +142,7 @@ describe('load rejects bad files with a ModelFormatError naming the problem', ()
     ['missing version', (j) => delete j.formatVersion, /no 'formatVersion'/],
     ['newer version', (j) => (j.formatVersion = 2), /formatVersion 2, this reader knows version 1 - upgrade/],
     ['not a neurite model', (j) => (j.format = 'tfjs'), /'format' must be 'neurite-layers-model'/],
-    ['unknown layer type', (j) => (j.topology.layers[1].className = 'Conv2D'), /unknown type 'Conv2D'/],
+    ['unknown layer type', (j) => (j.topology.layers[1].className = 'Conv3D'), /unknown type 'Conv3D'/],
     ['bad layer config', (j) => (j.topology.layers[3].config.units = -1), /layer 'dense_\d+'.*'units' must be an integer/],
     ['unknown config field', (j) => (j.topology.layers[3].config.evil = 1), /unknown field 'evil'/],
     ['absurd units', (j) => (j.topology.layers[3].config.units = 1e12), /'units' must be an integer in \[1, 16777216\]/],

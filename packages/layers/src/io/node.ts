@@ -1,7 +1,8 @@
 /**
- * Saving to and loading from a directory. The only module that touches the
- * file system: it imports node:fs when first called, so bundling the package
- * for a browser never pulls it in unless save/load are used.
+ * Saving to and loading from a directory. With tfjs-import-node.ts (re-exported
+ * below), the only module that touches the file system: it imports node:fs
+ * when first called, so bundling the package for a browser never pulls it in
+ * unless save/load are used.
  */
 import { ModelFormatError } from '@neurite/core';
 import type { Model } from '../model.js';
@@ -94,3 +95,5 @@ export async function load(dir: string): Promise<Model> {
   const weights = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return fromArtifacts({ modelJson: text, weights });
 }
+
+export { loadTfjsModel } from './tfjs-import-node.js';

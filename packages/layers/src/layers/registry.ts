@@ -2,12 +2,14 @@ import type { Config } from '../config.js';
 import type { Layer } from '../layer.js';
 import { Activation } from './activation.js';
 import { BatchNormalization } from './batch-normalization.js';
+import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
 import { LayerNormalization } from './layer-normalization.js';
 import { Add, Concatenate } from './merge.js';
+import { AvgPool2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPool2D } from './pooling.js';
 import { Reshape } from './reshape.js';
 
 /**
@@ -25,6 +27,11 @@ const LAYER_TYPES = new Map<string, (name: string, config: Config) => Layer>([
   ['Activation', Activation.fromConfig],
   ['Add', Add.fromConfig],
   ['Concatenate', Concatenate.fromConfig],
+  ['Conv2D', Conv2D.fromConfig],
+  ['MaxPool2D', MaxPool2D.fromConfig],
+  ['AvgPool2D', AvgPool2D.fromConfig],
+  ['GlobalAveragePooling2D', GlobalAveragePooling2D.fromConfig],
+  ['GlobalMaxPooling2D', GlobalMaxPooling2D.fromConfig],
 ]);
 
 export function layerFromConfig(className: string): ((name: string, config: Config) => Layer) | undefined {
