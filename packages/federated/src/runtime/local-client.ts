@@ -1,0 +1,213 @@
+import { Random, add, dispose, gather, keep, mul, square, sub, sum, tensor, tidy, variableGrads, type Tensor } from '@neurite/core';
+import { dense, sequential, sparseCategoricalCrossentropy, getMetric, type Model } from '@neurite/layers';
+import { sgd, type Optimizer } from '@neurite/optimizers';
+import { checkLayout, type NamedArray, type Weights } from '../weights.js';
+import { SecAggParticipant } from '../secagg/participant.js';
+import type { ClientProxy, EvaluateIns, EvaluateRes, FitIns, FitRes, SecAggReply, SecAggRequest } from './messages.js';
+import { checkSpec, failsIn, type ClientSpec, type LocalTraining, type ModelSpec } from './task.js';
+
+/** Builds the model of a spec; layer names are fixed so every client and the server agree on weight names. */
+export function buildModel(spec: ModelSpec): Model {
+  const widths = [...spec.hidden, spec.outputs];
+  const layers = widths.map((units, i) =>
+    dense({
+      name: `fc${i}`,
+      units,
+      activation: i === widths.length - 1 ? 'softmax' : (spec.activation ?? 'relu'),
+      ...(i === 0 ? { inputShape: [spec.inputs] } : {}),
+    }),
+  );
+  return sequential(layers, { name: 'federated_mlp' });
+}
+
+/** The model's weights as plain arrays. */
+export function readWeights(model: Model): NamedArray[] {
+  return model.parameters().map((v) => ({ name: v.name, shape: [...v.shape], values: Float32Array.from(v.dataSync() as Float32Array) }));
+}
+
+/** Sets the model's weights from plain arrays (layout checked first). */
+export function writeWeights(model: Model, w: Weights): void {
+  checkLayout('writeWeights', readLayout(model), w);
+  const ts = w.map((a) => tensor(a.values, [...a.shape], 'float32'));
+  try {
+    model.setWeights(ts);
+  } finally {
+    dispose(ts);
+  }
+}
+
+function readLayout(model: Model): Weights {
+  return model.parameters().map((v) => ({ name: v.name, shape: [...v.shape], values: new Float32Array(v.size) }));
+}
+
+/** Initial weights of a model spec, drawn from a seeded generator (the same on every machine and backend). */
+export function initialWeights(spec: ModelSpec, seed: number): NamedArray[] {
+  const model = buildModel(spec);
+  try {
+    const rng = new Random(seed);
+    // Glorot-uniform kernels and zero biases, drawn here so that the result does not depend on core's global generator.
+    return readWeights(model).map((a) => {
+      if (a.shape.length !== 2) return { ...a, values: new Float32Array(a.values.length) };
+      const limit = Math.sqrt(6 / (a.shape[0] + a.shape[1]));
+      const values = new Float32Array(a.values.length);
+      for (let i = 0; i < values.length; i++) values[i] = (2 * rng.next() - 1) * limit;
+      return { ...a, values };
+    });
+  } finally {
+    model.dispose();
+  }
+}
+
+function makeOptimizer(t: LocalTraining): Optimizer {
+  return t.optimizer === 'momentum' ? sgd({ learningRate: t.learningRate, momentum: 0.9 }) : sgd({ learningRate: t.learningRate });
+}
+
+/**
+ * The visiting order of one local epoch: seeded, so a client's round is
+ * reproducible. One full batch is taken in row order (shuffling it would
+ * change only the order of float sums), so one full-batch step is exactly
+ * a centralized gradient step.
+ */
+function epochOrder(n: number, rng: Random, batchSize: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (batchSize >= n) return order;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+/**
+ * Local training, the client's half of every strategy: start from the
+ * global weights, run `epochs` passes of minibatch SGD over the local data
+ * (with FedProx's proximal term when mu > 0), return the new weights.
+ */
+export async function trainLocally(model: Model, x: Tensor, y: Tensor, training: LocalTraining, ins: FitIns): Promise<FitRes> {
+  writeWeights(model, ins.params);
+  const mu = ins.config.proximalMu ?? 0;
+  const vars = model.trainableVariables;
+  const anchors = mu > 0 ? vars.map((v) => keep(tensor(v.dataSync(), [...v.shape], 'float32'))) : [];
+  const loss = sparseCategoricalCrossentropy();
+  const optimizer = makeOptimizer(training);
+  const n = y.shape[0];
+  const rng = new Random(ins.config.seed);
+  let lossSum = 0;
+  let seen = 0;
+  try {
+    for (let epoch = 0; epoch < training.epochs; epoch++) {
+      const order = epochOrder(n, rng, training.batchSize);
+      for (let start = 0; start < n; start += training.batchSize) {
+        const idx = order.subarray(start, Math.min(n, start + training.batchSize));
+        const value = tidy(() => {
+          const it = tensor(idx, [idx.length], 'int32');
+          const xb = gather(x, it, 0);
+          const yb = gather(y, it, 0);
+          const { value, grads } = variableGrads(() => {
+            const l = loss.compute(yb, model.call(xb, true));
+            if (mu === 0) return l;
+            // (mu/2)·||w - w_global||², summed over every trainable weight.
+            const prox = vars.map((v, i) => sum(square(sub(v, anchors[i])))).reduce((a, b) => add(a, b));
+            return add(l, mul(prox, mu / 2));
+          }, vars);
+          optimizer.applyGradients(grads, vars);
+          return value.dataSync()[0];
+        });
+        lossSum += value * idx.length;
+        seen += idx.length;
+      }
+    }
+  } finally {
+    dispose(anchors);
+  }
+  return { params: readWeights(model), numExamples: n, metrics: { loss: lossSum / Math.max(1, seen) } };
+}
+
+/** Loss and accuracy of the given weights on (x, y). */
+export function evaluateWeights(model: Model, x: Tensor, y: Tensor, params: Weights, batchSize = 256): { loss: number; accuracy: number } {
+  writeWeights(model, params);
+  const logs = model.evaluate(x, y, { loss: 'sparseCategoricalCrossentropy', metrics: [getMetric('accuracy')], batchSize });
+  return { loss: logs.loss, accuracy: logs.accuracy };
+}
+
+/** Sign-flips and scales the client's change: the attack of the Byzantine-robustness literature. */
+function signFlip(global: Weights, local: Weights, scale: number): NamedArray[] {
+  return local.map((a, k) => {
+    const g = global[k].values;
+    const values = new Float32Array(a.values.length);
+    for (let i = 0; i < values.length; i++) values[i] = g[i] - scale * (a.values[i] - g[i]);
+    return { name: a.name, shape: [...a.shape], values };
+  });
+}
+
+/** Applies a faulty behaviour that corrupts the answer (not the ones that fail the call). */
+export function corrupt(spec: ClientSpec, ins: FitIns, res: FitRes): FitRes {
+  const b = spec.behaviour;
+  if (!b || b.kind === 'honest') return res;
+  if (b.kind === 'signflip') return { ...res, params: signFlip(ins.params, res.params, b.scale) };
+  if (!failsIn(b, ins.round)) return res;
+  if (b.kind === 'nan') return { ...res, params: res.params.map((a, i) => ({ ...a, values: i === 0 ? a.values.map((v, j) => (j === 0 ? NaN : v)) : a.values })) };
+  if (b.kind === 'shape') return { ...res, params: res.params.map((a, i) => (i === 0 ? { ...a, shape: [a.values.length - 1], values: a.values.subarray(1) } : a)) };
+  if (b.kind === 'huge') return { ...res, params: res.params.map((a) => ({ ...a, values: a.values.map((v) => v * 1e9) })) };
+  return res;
+}
+
+/**
+ * One client in this thread: it trains on its own data when asked and
+ * answers with weights. Model and data tensors are made on first use, on
+ * whatever backend is active then.
+ */
+export class LocalClient implements ClientProxy {
+  readonly id: number;
+  private model: Model | undefined;
+  private data: { x: Tensor; y: Tensor } | undefined;
+
+  constructor(readonly spec: ClientSpec) {
+    checkSpec(spec);
+    this.id = spec.id;
+  }
+
+  private ready(): { model: Model; x: Tensor; y: Tensor } {
+    this.model ??= buildModel(this.spec.model);
+    this.data ??= {
+      x: keep(tensor(this.spec.data.x, [this.spec.data.y.length, this.spec.model.inputs], 'float32')),
+      y: keep(tensor(this.spec.data.y, [this.spec.data.y.length], 'int32')),
+    };
+    return { model: this.model, ...this.data };
+  }
+
+  async fit(ins: FitIns): Promise<FitRes> {
+    const b = this.spec.behaviour;
+    if (failsIn(b, ins.round)) {
+      if (b!.kind === 'throw') throw new Error(`client ${this.id}: failed in round ${ins.round} (simulated fault)`);
+      if (b!.kind === 'hang') return new Promise<FitRes>(() => {});
+      if (b!.kind === 'exit') throw new Error(`client ${this.id}: went away in round ${ins.round} (simulated fault)`);
+    }
+    const { model, x, y } = this.ready();
+    return corrupt(this.spec, ins, await trainLocally(model, x, y, this.spec.training, ins));
+  }
+
+  private participant: SecAggParticipant | undefined;
+
+  /** Secure aggregation: trains in the 'mask' step and sends only its masked change. */
+  async secAgg(req: SecAggRequest): Promise<SecAggReply> {
+    this.participant ??= new SecAggParticipant(this.id);
+    return this.participant.handle(req, (ins) => this.fit(ins));
+  }
+
+  async evaluate(ins: EvaluateIns): Promise<EvaluateRes> {
+    const { model, x, y } = this.ready();
+    const { loss, accuracy } = evaluateWeights(model, x, y, ins.params);
+    return { loss, numExamples: y.shape[0], metrics: { accuracy } };
+  }
+
+  async close(): Promise<void> {
+    this.model?.dispose();
+    if (this.data) dispose([this.data.x, this.data.y]);
+    this.model = undefined;
+    this.data = undefined;
+  }
+}

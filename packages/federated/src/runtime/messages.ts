@@ -1,0 +1,64 @@
+import type { RevealedShares, SealedShare } from '../secagg/secure-aggregation.js';
+import type { FitConfig } from '../strategies/strategy.js';
+import type { Weights } from '../weights.js';
+
+/** What the server sends a client for one round of training. */
+export interface FitIns {
+  round: number;
+  params: Weights;
+  /** The strategy's settings plus a seed for this client's shuffling in this round. */
+  config: FitConfig & { seed: number };
+}
+
+/** A client's answer to FitIns: its new weights (not a delta: the server derives deltas where a rule needs them). */
+export interface FitRes {
+  params: Weights;
+  numExamples: number;
+  metrics: Record<string, number>;
+}
+
+export interface EvaluateIns {
+  round: number;
+  params: Weights;
+}
+
+export interface EvaluateRes {
+  loss: number;
+  numExamples: number;
+  metrics: Record<string, number>;
+}
+
+/**
+ * The one thing the server knows about a client: something that answers
+ * fit and evaluate. Whether it runs in this thread, in a worker thread or
+ * across a network is the transport's business; the server and the
+ * strategies never see it.
+ */
+export interface ClientProxy {
+  readonly id: number;
+  fit(ins: FitIns): Promise<FitRes>;
+  evaluate(ins: EvaluateIns): Promise<EvaluateRes>;
+  /** Called when the server gives up on a pending call (timeout): free whatever it holds (a worker stuck in a loop is terminated). */
+  abandon?(): void;
+  close?(): Promise<void>;
+  /** One step of secure aggregation; clients without it cannot join a securely aggregated run. */
+  secAgg?(req: SecAggRequest): Promise<SecAggReply>;
+}
+
+/**
+ * The client's side of secure aggregation, one message per protocol step
+ * (Bonawitz et al. 2017). Only public keys, sealed shares, masked vectors
+ * and the shares needed for unmasking cross the transport.
+ */
+export type SecAggRequest =
+  | { step: 'advertise'; round: number }
+  | { step: 'share'; round: number; publicKeys: [number, bigint][]; threshold: number }
+  | { step: 'mask'; ins: FitIns; sealed: SealedShare[]; participants: number[]; fractionBits: number }
+  | { step: 'reveal'; round: number; survivors: number[] };
+
+export type SecAggReply =
+  | { step: 'advertise'; publicKey: bigint }
+  | { step: 'share'; sealed: SealedShare[] }
+  /** masked: n·(w_i - w) in fixed point, then n, masked in the ring; loss is reported in the clear. */
+  | { step: 'mask'; masked: Uint32Array; loss: number }
+  | { step: 'reveal'; revealed: RevealedShares };

@@ -1,0 +1,277 @@
+import { existsSync } from 'node:fs';
+import { ArgumentError, NeuriteError, Random } from '@neurite/core';
+import { ClientLevelDp, type DpOptions } from '../privacy/dp-fedavg.js';
+import type { ClientUpdate, Strategy } from '../strategies/strategy.js';
+import { checkLayout, cloneWeights, flatten, unflatten, type NamedArray, type Weights } from '../weights.js';
+import { loadServerState, saveServerState } from './checkpoint.js';
+import type { ClientProxy, FitRes } from './messages.js';
+import { PURPOSE, mixSeed } from './seeds.js';
+import { secureRound, type SecureAggregationOptions } from './secure-round.js';
+import { TIMED_OUT, withTimeout } from './timeout.js';
+import { rejectionReason, type UpdateLimits } from './validate.js';
+
+/** The strategies that need only the mean of the updates: what secure aggregation (and DP) can feed. */
+const MEAN_BASED = new Set(['fedavg', 'fedprox', 'fedadagrad', 'fedadam', 'fedyogi']);
+
+/** A round that could not gather enough answers, even after its retries. */
+export class FederatedRoundError extends NeuriteError {
+  override name = 'FederatedRoundError';
+}
+
+export interface EvalMetrics {
+  loss: number;
+  accuracy: number;
+}
+
+/** What happened in one round; the server's history is a list of these. */
+export interface RoundRecord {
+  round: number;
+  /** Clients asked in the attempt that succeeded. */
+  sampled: number[];
+  /** How many answers were aggregated. */
+  aggregated: number;
+  /** Clients that threw, timed out or died, with why. */
+  dropped: { id: number; reason: string }[];
+  /** Answers refused by validation (bad shapes, NaN, absurd norms), with why. */
+  rejected: { id: number; reason: string }[];
+  /** 1 unless the round had to be retried. */
+  attempts: number;
+  /** Example-weighted mean of the clients' local training losses. */
+  trainLoss: number;
+  /** Centralized evaluation of the new global model, when an evaluate function was given. */
+  loss?: number;
+  accuracy?: number;
+  /** Federated evaluation on the clients' own data, in evaluation rounds. */
+  federated?: EvalMetrics;
+  /** With differential privacy: epsilon spent so far (at the run's delta) and this round's clipping norm. */
+  epsilon?: number;
+  clipNorm?: number;
+  seconds: number;
+}
+
+export interface ServerOptions {
+  clients: readonly ClientProxy[];
+  strategy: Strategy;
+  initialParams: Weights;
+  rounds: number;
+  seed: number;
+  /** Fraction of the clients asked each round (default 1). */
+  fractionFit?: number;
+  /** A round needs at least this many valid answers (default 1; never fewer than the strategy needs); otherwise it is retried. */
+  minFitClients?: number;
+  /** A client that has not answered after this many milliseconds is dropped for the round (default 120000). */
+  timeoutMs?: number;
+  /** Extra attempts of a round that got too few answers (default 2), each with a fresh sample. */
+  maxRetries?: number;
+  /** Centralized evaluation of the global model after every round. */
+  evaluate?: (params: Weights, round: number) => EvalMetrics | Promise<EvalMetrics>;
+  /** Federated evaluation: every `every` rounds, ask a fraction of the clients to evaluate on their data. */
+  federatedEvaluation?: { every: number; fraction?: number };
+  privacy?: DpOptions;
+  /**
+   * Aggregate under secure aggregation: the server learns only the weighted
+   * sum of the changes. Works with FedAvg, FedProx and the FedOpt rules (they
+   * need only the mean); every client must implement `secAgg`. Updates cannot
+   * be validated one by one (the server never sees them): a client whose
+   * change does not fit the fixed-point range fails its step and is dropped.
+   */
+  secureAggregation?: SecureAggregationOptions;
+  limits?: UpdateLimits;
+  /** Save the server's state to this file after every round; with resume, continue from it when it exists. */
+  checkpoint?: { path: string; resume?: boolean };
+  onRound?: (record: RoundRecord) => void;
+  /** Dropped clients, rejected updates and retries, one line each. */
+  log?: (line: string) => void;
+}
+
+export interface FederatedResult {
+  params: NamedArray[];
+  history: RoundRecord[];
+  /** The round the run started from (0, or the checkpoint's round when resumed). */
+  resumedFrom: number;
+}
+
+/** Which clients a round asks: `k` of them in a seeded order, sorted by id. */
+export function sampleClients(ids: readonly number[], k: number, seed: number): number[] {
+  const order = [...ids];
+  const rng = new Random(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order.slice(0, k).sort((a, b) => a - b);
+}
+
+/**
+ * Runs federated training: each round samples clients, sends them the
+ * global weights, waits for their answers (dropping those that fail or
+ * time out, rejecting malformed ones), and lets the strategy form the next
+ * global weights. The server knows clients only as ClientProxy objects.
+ */
+export async function runFederated(options: ServerOptions): Promise<FederatedResult> {
+  const { clients, strategy, rounds, seed } = options;
+  if (clients.length === 0) throw new ArgumentError('runFederated: no clients - pass at least one ClientProxy');
+  if (!Number.isInteger(rounds) || rounds < 0) throw new ArgumentError(`runFederated: rounds must be an integer >= 0, got ${rounds}`);
+  const fraction = options.fractionFit ?? 1;
+  if (!(fraction > 0 && fraction <= 1)) throw new ArgumentError(`runFederated: fractionFit must be in (0, 1], got ${fraction}`);
+  const minFit = Math.max(options.minFitClients ?? 1, strategy.minUpdates?.() ?? 1);
+  if (minFit > clients.length) throw new ArgumentError(`runFederated: ${strategy.name} needs ${minFit} answers per round but there are only ${clients.length} clients - add clients or lower the tolerance`);
+  const perRound = Math.min(clients.length, Math.max(minFit, Math.round(fraction * clients.length)));
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const maxRetries = options.maxRetries ?? 2;
+  const log = options.log ?? (() => {});
+  const dp = options.privacy ? new ClientLevelDp(options.privacy) : null;
+  const secure = options.secureAggregation;
+  if (secure) {
+    if (!MEAN_BASED.has(strategy.name)) throw new ArgumentError(`runFederated: secure aggregation gives the server only a mean, which ${strategy.name} cannot use - use fedavg, fedprox, fedadagrad, fedadam or fedyogi`);
+    if (options.privacy) throw new ArgumentError('runFederated: secure aggregation with client-level DP is not supported yet - use one of them');
+    const missing = clients.find((c) => typeof c.secAgg !== 'function');
+    if (missing) throw new ArgumentError(`runFederated: client ${missing.id} cannot take part in secure aggregation (no secAgg method)`);
+  }
+  const ids = clients.map((c) => c.id);
+  const byId = new Map(clients.map((c) => [c.id, c]));
+
+  let params = cloneWeights(options.initialParams);
+  let history: RoundRecord[] = [];
+  let start = 0;
+  const ckpt = options.checkpoint;
+  if (ckpt?.resume && existsSync(ckpt.path)) {
+    const s = await loadServerState(ckpt.path);
+    if (s.strategy !== strategy.name || s.population !== clients.length || s.seed !== seed) {
+      throw new ArgumentError(`checkpoint ${ckpt.path} is from another run (strategy ${s.strategy}, ${s.population} clients, seed ${s.seed}) - resume with the same settings or delete it`);
+    }
+    checkLayout(`checkpoint ${ckpt.path}`, params, s.params);
+    params = s.params;
+    strategy.restore(s.strategyState);
+    if (dp && s.dp) dp.restore(s.dp);
+    history = s.history;
+    start = s.round;
+    log(`resumed from ${ckpt.path} after round ${start}`);
+  }
+
+  for (let round = start + 1; round <= rounds; round++) {
+    const t0 = performance.now();
+    const global = params;
+    const config = strategy.fitConfig(round);
+    let accepted: { id: number; res: FitRes }[] = [];
+    let secureMean: Float64Array | null = null;
+    let secureLoss = NaN;
+    let dropped: RoundRecord['dropped'] = [];
+    let rejected: RoundRecord['rejected'] = [];
+    let sampled: number[] = [];
+    let attempt = 0;
+    for (; attempt <= maxRetries; attempt++) {
+      sampled = sampleClients(ids, perRound, mixSeed(seed, round, attempt, PURPOSE.sample));
+      dropped = [];
+      rejected = [];
+      accepted = [];
+      if (secure) {
+        const r = await secureRound({ clients: sampled.map((id) => byId.get(id)!), round, global, config, seed, timeoutMs, options: secure });
+        dropped = r.dropped;
+        for (const d of dropped) log(`round ${round}: client ${d.id} dropped: ${d.reason}`);
+        if (r.meanDelta && r.included.length >= minFit) {
+          secureMean = r.meanDelta;
+          secureLoss = r.trainLoss;
+          // Stand-ins for the count checks below; their weights are never read.
+          accepted = r.included.map((id) => ({ id, res: { params: global, numExamples: 1, metrics: {} } }));
+          break;
+        }
+        log(`round ${round}: secure aggregation failed (${r.why ?? `${r.included.length} inputs, ${minFit} needed`})${attempt < maxRetries ? ' - retrying the round' : ''}`);
+        continue;
+      }
+      const answers = await Promise.all(
+        sampled.map((id) =>
+          withTimeout(byId.get(id)!, () => byId.get(id)!.fit({ round, params: global, config: { ...config, seed: mixSeed(seed, round, id, PURPOSE.fit) } }), timeoutMs),
+        ),
+      );
+      answers.forEach((a, k) => {
+        const id = sampled[k];
+        if (a === TIMED_OUT) dropped.push({ id, reason: `no answer within ${timeoutMs} ms` });
+        else if (a instanceof Error) dropped.push({ id, reason: a.message });
+        else {
+          const why = rejectionReason(global, a, options.limits);
+          if (why) rejected.push({ id, reason: why });
+          else accepted.push({ id, res: a });
+        }
+      });
+      for (const d of dropped) log(`round ${round}: client ${d.id} dropped: ${d.reason}`);
+      for (const r of rejected) log(`round ${round}: update of client ${r.id} rejected: ${r.reason}`);
+      if (accepted.length >= minFit) break;
+      log(`round ${round}: ${accepted.length} valid answers, ${minFit} needed${attempt < maxRetries ? ' - retrying the round' : ''}`);
+    }
+    if (accepted.length < minFit) {
+      throw new FederatedRoundError(`round ${round}: only ${accepted.length} of ${sampled.length} clients gave a valid update after ${maxRetries + 1} attempts, ${minFit} needed - check the clients (see the log), raise the timeout or lower minFitClients`);
+    }
+
+    const flatGlobal = flatten(global);
+    const updates: ClientUpdate[] = secureMean ? [] : accepted.map(({ id, res }) => ({ clientId: id, params: flatten(res.params), numExamples: res.numExamples }));
+    let next: Float64Array;
+    const record: Partial<RoundRecord> = {};
+    if (secureMean) {
+      const mean = secureMean;
+      next = strategy.aggregate(flatGlobal, [{ clientId: -1, params: flatGlobal.map((g, i) => g + mean[i]), numExamples: 1 }], round);
+    } else if (dp) {
+      const { update, report } = dp.privatize(flatGlobal, updates, { sampled: sampled.length, population: clients.length, seed: mixSeed(seed, round, 0, PURPOSE.noise) });
+      next = strategy.aggregate(flatGlobal, [update], round);
+      record.epsilon = report.epsilon;
+      record.clipNorm = report.clipNorm;
+    } else {
+      next = strategy.aggregate(flatGlobal, updates, round);
+    }
+    params = unflatten(global, next);
+
+    let trainLoss = 0;
+    let n = 0;
+    for (const { res } of accepted) {
+      trainLoss += (res.metrics.loss ?? NaN) * res.numExamples;
+      n += res.numExamples;
+    }
+    if (options.evaluate) Object.assign(record, await options.evaluate(params, round));
+    const fe = options.federatedEvaluation;
+    if (fe && fe.every > 0 && round % fe.every === 0) record.federated = await federatedEvaluate(clients, params, round, fe.fraction ?? 1, seed, timeoutMs, log);
+    const full: RoundRecord = {
+      round,
+      sampled,
+      aggregated: accepted.length,
+      dropped,
+      rejected,
+      attempts: attempt + 1,
+      trainLoss: secureMean ? secureLoss : trainLoss / n,
+      ...record,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    history = [...history, full];
+    if (ckpt) {
+      await saveServerState(ckpt.path, {
+        round,
+        seed,
+        strategy: strategy.name,
+        population: clients.length,
+        params,
+        strategyState: strategy.state(),
+        dp: dp ? dp.state() : null,
+        history,
+      });
+    }
+    options.onRound?.(full);
+  }
+  return { params, history, resumedFrom: start };
+}
+
+/** Example-weighted loss and accuracy of the global model on a sample of the clients' own data. */
+async function federatedEvaluate(clients: readonly ClientProxy[], params: Weights, round: number, fraction: number, seed: number, timeoutMs: number, log: (l: string) => void): Promise<EvalMetrics> {
+  const k = Math.max(1, Math.round(fraction * clients.length));
+  const chosen = sampleClients(clients.map((c) => c.id), k, mixSeed(seed, round, 0, PURPOSE.evaluate));
+  const byId = new Map(clients.map((c) => [c.id, c]));
+  const answers = await Promise.all(chosen.map((id) => withTimeout(byId.get(id)!, () => byId.get(id)!.evaluate({ round, params }), timeoutMs)));
+  let loss = 0;
+  let acc = 0;
+  let n = 0;
+  answers.forEach((a, i) => {
+    if (a === TIMED_OUT || a instanceof Error) return log(`round ${round}: client ${chosen[i]} did not evaluate: ${a === TIMED_OUT ? 'timeout' : a.message}`);
+    loss += a.loss * a.numExamples;
+    acc += (a.metrics.accuracy ?? NaN) * a.numExamples;
+    n += a.numExamples;
+  });
+  return { loss: loss / n, accuracy: acc / n };
+}

@@ -1,0 +1,114 @@
+import { ArgumentError, dispose, keep, tensor, type Tensor } from '@neurite/core';
+import type { Model } from '@neurite/layers';
+import type { Weights } from '../weights.js';
+import { LocalClient, buildModel, evaluateWeights, initialWeights } from './local-client.js';
+import type { ClientProxy } from './messages.js';
+import { runFederated, type FederatedResult, type ServerOptions } from './server.js';
+import type { Behaviour, ClientData, ClientSpec, LocalTraining, ModelSpec } from './task.js';
+import { WorkerPool } from './worker-pool.js';
+import type { BackendSpec } from './worker-protocol.js';
+
+export interface SimulationOptions extends Omit<ServerOptions, 'clients' | 'initialParams' | 'evaluate'> {
+  model: ModelSpec;
+  /** All training examples; `partition` says which rows each client owns. */
+  train: ClientData;
+  /** Held-out examples for centralized evaluation after every round. */
+  test?: ClientData;
+  /** One list of row indices per client (see partition() in @neurite/data). */
+  partition: readonly Int32Array[];
+  training: LocalTraining;
+  /** 0 (default): clients in this thread; n >= 1: spread over n worker threads. */
+  workers?: number;
+  /** The backend every worker starts (required when workers >= 1). */
+  backend?: BackendSpec;
+  /** Misbehaving clients by id. */
+  behaviours?: Readonly<Record<number, Behaviour>>;
+  initialParams?: Weights;
+}
+
+/** Row `idx` of a row-major array with `width` values per row, copied out. */
+function gatherRows(data: ClientData, idx: Int32Array, width: number): ClientData {
+  const x = new Float32Array(idx.length * width);
+  const y = new Int32Array(idx.length);
+  idx.forEach((r, i) => {
+    x.set(data.x.subarray(r * width, (r + 1) * width), i * width);
+    y[i] = data.y[r];
+  });
+  return { x, y };
+}
+
+/** One ClientSpec per partition entry. */
+export function clientSpecs(options: Pick<SimulationOptions, 'model' | 'train' | 'partition' | 'training' | 'behaviours'>): ClientSpec[] {
+  return options.partition.map((idx, id) => ({
+    id,
+    model: options.model,
+    data: gatherRows(options.train, idx, options.model.inputs),
+    training: options.training,
+    ...(options.behaviours?.[id] ? { behaviour: options.behaviours[id] } : {}),
+  }));
+}
+
+/** Centralized evaluation on the test set, with one model on this thread's active backend. */
+export function centralEvaluator(spec: ModelSpec, test: ClientData): { evaluate(params: Weights): { loss: number; accuracy: number }; dispose(): void } {
+  let model: Model | undefined;
+  let x: Tensor | undefined;
+  let y: Tensor | undefined;
+  return {
+    evaluate(params) {
+      model ??= buildModel(spec);
+      x ??= keep(tensor(test.x, [test.y.length, spec.inputs], 'float32'));
+      y ??= keep(tensor(test.y, [test.y.length], 'int32'));
+      return evaluateWeights(model, x, y, params);
+    },
+    dispose() {
+      model?.dispose();
+      if (x && y) dispose([x, y]);
+    },
+  };
+}
+
+/**
+ * A whole federated run on one machine: clients in this thread or on worker
+ * threads, each with its own rows of `train`, a server with the given
+ * strategy, and centralized evaluation on `test` after every round. The
+ * caller has set the backend of this thread (used for evaluation and for
+ * in-thread clients).
+ */
+export async function simulate(options: SimulationOptions): Promise<FederatedResult & { seconds: number }> {
+  const workers = options.workers ?? 0;
+  if (!Number.isInteger(workers) || workers < 0) throw new ArgumentError(`simulate: workers must be an integer >= 0, got ${workers}`);
+  if (workers > 0 && !options.backend) throw new ArgumentError('simulate: worker threads need options.backend (which backend each worker starts)');
+  const specs = clientSpecs(options);
+  const pool = workers > 0 ? new WorkerPool(specs, { workers, backend: options.backend! }) : null;
+  const clients: ClientProxy[] = pool ? pool.proxies : specs.map((s) => new LocalClient(s));
+  const evaluator = options.test ? centralEvaluator(options.model, options.test) : null;
+  const t0 = performance.now();
+  try {
+    const result = await runFederated({
+      ...options,
+      clients,
+      initialParams: options.initialParams ?? initialWeights(options.model, options.seed),
+      ...(evaluator ? { evaluate: (p: Weights) => evaluator.evaluate(p) } : {}),
+    });
+    return { ...result, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    evaluator?.dispose();
+    if (pool) await pool.close();
+    else await Promise.all(clients.map((c) => c.close?.()));
+  }
+}
+
+/**
+ * Times the same simulation in this thread and on `workers` threads and
+ * returns both throughputs (client examples trained per second) and their
+ * ratio: what a benchmark suite reports. No evaluation runs in the timed part.
+ */
+export async function timeSimulation(options: Omit<SimulationOptions, 'workers' | 'test'> & { workers: number; backend: BackendSpec }): Promise<{ inProcess: number; workers: number; speedup: number }> {
+  const examples = options.partition.reduce((n, p) => n + p.length, 0) * options.training.epochs * options.rounds;
+  // Both runs are timed whole: the threaded one includes starting its workers and sending them their data.
+  const inProcess = await simulate({ ...options, workers: 0 });
+  const threaded = await simulate({ ...options });
+  const a = examples / inProcess.seconds;
+  const b = examples / threaded.seconds;
+  return { inProcess: a, workers: b, speedup: b / a };
+}

@@ -1,0 +1,112 @@
+/**
+ * Worker threads run built JavaScript: these tests start workers from this
+ * package's dist/runtime/worker-entry.js (see defaultWorkerUrl), so build the
+ * package first: `npm run build -w @neurite/federated` (CI's `npm test` builds
+ * before vitest runs). Inside a worker, @neurite/* resolve to their dist/.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listBackends, setBackend } from '@neurite/core';
+import { register } from '@neurite/backend-js';
+import { FedAvg } from '../strategies/fedavg.js';
+import { LocalClient, initialWeights } from './local-client.js';
+import { runFederated } from './server.js';
+import type { Behaviour, ClientData, ClientSpec, ModelSpec } from './task.js';
+import { WorkerPool } from './worker-pool.js';
+import type { BackendSpec } from './worker-protocol.js';
+
+beforeAll(async () => {
+  if (!(await listBackends()).some((b) => b.name === 'js')) register();
+  await setBackend('js');
+});
+
+const JS: BackendSpec = { module: '@neurite/backend-js', factory: 'createJsBackend', name: 'js' };
+const model: ModelSpec = { kind: 'mlp', inputs: 4, hidden: [6], outputs: 3 };
+
+function blobs(n: number, seed: number): ClientData {
+  let s = seed >>> 0;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  const x = new Float32Array(n * 4);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3;
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === y[i] ? 2 : 0) + 0.5 * rand();
+  }
+  return { x, y };
+}
+
+const spec = (id: number, behaviour?: Behaviour): ClientSpec => ({
+  id,
+  model,
+  data: blobs(30, 100 + id),
+  training: { epochs: 1, batchSize: 8, learningRate: 0.1 },
+  ...(behaviour ? { behaviour } : {}),
+});
+const values = (ws: readonly { values: Float32Array }[]) => ws.map((a) => Array.from(a.values));
+const init = () => initialWeights(model, 3);
+
+describe('clients on worker threads', () => {
+  it('train to exactly the model the same clients reach in this thread', async () => {
+    const specs = [0, 1, 2, 3].map((i) => spec(i));
+    const pool = new WorkerPool(specs, { workers: 2, backend: JS });
+    try {
+      const threaded = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init() });
+      const local = await runFederated({ clients: specs.map((s) => new LocalClient(s)), strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init() });
+      expect(values(threaded.params)).toEqual(values(local.params));
+      const fed = await pool.proxies[1].evaluate({ round: 2, params: threaded.params });
+      expect(fed.numExamples).toBe(30);
+      expect(fed.metrics.accuracy).toBeGreaterThan(0.5);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker killed mid-round drops its clients for that round; it is restarted for the next', async () => {
+    // Client 1 ends its worker thread in round 1; client 3 shares that worker and is lost with it.
+    const specs = [spec(0), spec(1, { kind: 'exit', rounds: [1] }), spec(2), spec(3)];
+    const pool = new WorkerPool(specs, { workers: 2, backend: JS });
+    try {
+      const res = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init(), minFitClients: 2 });
+      expect(res.history[0].dropped.map((d) => d.id)).toEqual([1, 3]);
+      expect(res.history[0].dropped[0].reason).toMatch(/worker exited with code 3/);
+      expect(res.history[0].aggregated).toBe(2);
+      expect(res.history[1].aggregated).toBe(4);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a client stuck in a busy loop is timed out and its worker terminated', async () => {
+    const specs = [spec(0), spec(1, { kind: 'hang', rounds: [1] })];
+    const pool = new WorkerPool(specs, { workers: 2, backend: JS });
+    try {
+      const res = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init(), timeoutMs: 1500 });
+      expect(res.history[0].dropped).toEqual([{ id: 1, reason: 'no answer within 1500 ms' }]);
+      expect(res.history[1].aggregated).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('secure aggregation runs over the worker transport and gives the in-thread result exactly', async () => {
+    const specs = [0, 1, 2].map((i) => spec(i));
+    const pool = new WorkerPool(specs, { workers: 2, backend: JS });
+    try {
+      const threaded = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 1, seed: 4, initialParams: init(), secureAggregation: {} });
+      const local = await runFederated({ clients: specs.map((s) => new LocalClient(s)), strategy: new FedAvg(), rounds: 1, seed: 4, initialParams: init(), secureAggregation: {} });
+      // the masks differ (fresh random keys), the exact ring sum does not
+      expect(values(threaded.params)).toEqual(values(local.params));
+      expect(threaded.history[0].aggregated).toBe(3);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a backend that cannot start fails the calls with its reason', async () => {
+    const pool = new WorkerPool([spec(0)], { workers: 1, backend: { module: '@neurite/backend-js', factory: 'noSuchFactory', name: 'js' } });
+    try {
+      await expect(pool.proxies[0].evaluate({ round: 0, params: init() })).rejects.toThrow(/has no export 'noSuchFactory'/);
+    } finally {
+      await pool.close();
+    }
+  });
+});

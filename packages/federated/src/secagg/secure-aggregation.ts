@@ -1,0 +1,197 @@
+import { ArgumentError, NeuriteError } from '@neurite/core';
+import { GENERATOR, PRIME, mod, modPow, randomFieldElement } from './field.js';
+import { FixedPoint, ringAddInPlace } from './fixed-point.js';
+import { expandSeed } from './prg.js';
+import { reconstruct, share, type Share } from './shamir.js';
+
+/** Too few clients survived to reconstruct the secrets the unmasking needs. */
+export class SecureAggregationError extends NeuriteError {
+  override name = 'SecureAggregationError';
+}
+
+/** A Shamir share encrypted for its recipient with the pairwise key (one-time pad in the field). */
+export interface SealedShare {
+  from: number;
+  to: number;
+  /** share.y of the self-mask seed and of the secret key, each padded. */
+  seed: bigint;
+  key: bigint;
+}
+
+/** What a surviving client reveals for the unmasking: shares it holds, never its own secrets. */
+export interface RevealedShares {
+  from: number;
+  /** For survivors: shares of their self-mask seeds. */
+  seeds: Map<number, Share>;
+  /** For dropped clients: shares of their secret keys. */
+  keys: Map<number, Share>;
+}
+
+/** A one-time pad in the field from a pairwise key. */
+function pad(key: bigint, label: string): bigint {
+  const w = expandSeed(key, label, 2);
+  return mod((BigInt(w[0]) << 32n) | BigInt(w[1]));
+}
+
+/**
+ * One client of the protocol of Bonawitz et al. (2017), honest-but-curious
+ * version: a key pair for pairwise seeds (Diffie-Hellman), a self-mask
+ * seed, Shamir shares of both sent to the others through the server
+ * (sealed with the pairwise key), and the masked input
+ *
+ *     y_u = x_u + PRG(b_u) + sum_{v > u} PRG(s_uv) - sum_{v < u} PRG(s_uv)   (mod 2^32)
+ *
+ * The pairwise masks cancel in the sum; the server removes the self masks
+ * of survivors and the pairwise masks of dropped clients from reconstructed
+ * secrets. The Diffie-Hellman group here is the integers mod 2^61 - 1,
+ * which shows the protocol but is far too small for real secrecy: a real
+ * deployment agrees seeds with an elliptic-curve key exchange.
+ */
+export class SecAggClient {
+  readonly publicKey: bigint;
+  private readonly secretKey: bigint;
+  private readonly selfSeed: bigint;
+  private received = new Map<number, { seed: Share; key: Share }>();
+  private peers = new Map<number, bigint>();
+  /** Each client's x coordinate in the sharing (1-based position by id). */
+  private shareIndex = new Map<number, number>();
+
+  constructor(
+    readonly id: number,
+    private readonly randomBytes: (n: number) => Uint8Array,
+  ) {
+    this.secretKey = 1n + mod(randomFieldElement(randomBytes), PRIME - 2n);
+    this.publicKey = modPow(GENERATOR, this.secretKey);
+    this.selfSeed = randomFieldElement(randomBytes);
+  }
+
+  private agreed(peer: number): bigint {
+    return modPow(this.peers.get(peer)!, this.secretKey);
+  }
+
+  /** Round 1: learn the others' public keys; share both secrets with threshold t, sealed for each recipient. */
+  shareKeys(publicKeys: ReadonlyMap<number, bigint>, threshold: number): SealedShare[] {
+    for (const [id, pk] of publicKeys) if (id !== this.id) this.peers.set(id, pk);
+    const ids = [...publicKeys.keys()].sort((a, b) => a - b);
+    const seedShares = share(this.selfSeed, ids.length, threshold, this.randomBytes);
+    const keyShares = share(this.secretKey, ids.length, threshold, this.randomBytes);
+    const out: SealedShare[] = [];
+    ids.forEach((to, i) => {
+      if (to === this.id) {
+        this.received.set(this.id, { seed: seedShares[i], key: keyShares[i] });
+        return;
+      }
+      const k = this.agreed(to);
+      out.push({ from: this.id, to, seed: mod(seedShares[i].y + pad(k, `seal-seed:${this.id}`)), key: mod(keyShares[i].y + pad(k, `seal-key:${this.id}`)) });
+    });
+    this.shareIndex = new Map(ids.map((id, i) => [id, i + 1]));
+    return out;
+  }
+
+  /**
+   * Round 2: open the shares sent to me; answer with my input (ring
+   * elements) masked. Pairwise masks are added for the `participants` that
+   * completed round 1 (default: every client whose key I saw).
+   */
+  maskedInput(sealed: readonly SealedShare[], input: Uint32Array, participants?: readonly number[]): Uint32Array {
+    const x = this.shareIndex.get(this.id)!;
+    for (const s of sealed) {
+      if (s.to !== this.id) continue;
+      const k = this.agreed(s.from);
+      this.received.set(s.from, { seed: { x, y: mod(s.seed - pad(k, `seal-seed:${s.from}`)) }, key: { x, y: mod(s.key - pad(k, `seal-key:${s.from}`)) } });
+    }
+    const y = input.slice();
+    ringAddInPlace(y, expandSeed(this.selfSeed, 'self', y.length));
+    const peers = participants ? participants.filter((v) => v !== this.id) : [...this.peers.keys()];
+    for (const v of peers) {
+      if (!this.peers.has(v)) throw new ArgumentError(`secure aggregation: client ${this.id} has no public key of participant ${v}`);
+      ringAddInPlace(y, expandSeed(this.agreed(v), 'pair', y.length), this.id < v ? 1 : -1);
+    }
+    return y;
+  }
+
+  /** Round 3: for each client of round 1, the share of its self seed if it survived, of its secret key if it dropped. */
+  reveal(survivors: ReadonlySet<number>): RevealedShares {
+    const seeds = new Map<number, Share>();
+    const keys = new Map<number, Share>();
+    for (const [from, s] of this.received) {
+      if (survivors.has(from)) seeds.set(from, s.seed);
+      else keys.set(from, s.key);
+    }
+    return { from: this.id, seeds, keys };
+  }
+}
+
+/**
+ * The server of the protocol. It holds public keys, sealed shares it cannot
+ * open, masked inputs and (after round 3) the secrets of round 3; it never
+ * holds any client's input in the clear, only the sum.
+ */
+export class SecAggServer {
+  readonly publicKeys = new Map<number, bigint>();
+  readonly masked = new Map<number, Uint32Array>();
+  constructor(
+    readonly threshold: number,
+    readonly length: number,
+  ) {}
+
+  /** The sum of the survivors' inputs in the ring, from at least `threshold` revealed share sets. */
+  unmask(revealed: readonly RevealedShares[]): Uint32Array {
+    if (revealed.length < this.threshold) throw new SecureAggregationError(`secure aggregation: ${revealed.length} clients answered the unmasking, ${this.threshold} needed - the sum cannot be recovered this round`);
+    const survivors = [...this.masked.keys()];
+    const dropped = [...this.publicKeys.keys()].filter((u) => !this.masked.has(u));
+    const sum = new Uint32Array(this.length);
+    for (const y of this.masked.values()) ringAddInPlace(sum, y);
+    const gather = (pick: (r: RevealedShares) => Share | undefined) => revealed.map(pick).filter((s): s is Share => s !== undefined).slice(0, this.threshold);
+    for (const u of survivors) {
+      const shares = gather((r) => r.seeds.get(u));
+      if (shares.length < this.threshold) throw new SecureAggregationError(`secure aggregation: only ${shares.length} shares of client ${u}'s self mask, ${this.threshold} needed`);
+      ringAddInPlace(sum, expandSeed(reconstruct(shares), 'self', this.length), -1);
+    }
+    for (const u of dropped) {
+      const shares = gather((r) => r.keys.get(u));
+      if (shares.length < this.threshold) throw new SecureAggregationError(`secure aggregation: only ${shares.length} shares of dropped client ${u}'s key, ${this.threshold} needed`);
+      const sk = reconstruct(shares);
+      // Survivor v added +PRG(s_uv) when v < u and -PRG(s_uv) when v > u: take those masks back out.
+      for (const v of survivors) ringAddInPlace(sum, expandSeed(modPow(this.publicKeys.get(v)!, sk), 'pair', this.length), v < u ? -1 : 1);
+    }
+    return sum;
+  }
+}
+
+export interface SecureSumOptions {
+  /** Shares needed to reconstruct a secret (default: a majority, floor(n/2) + 1). */
+  threshold?: number;
+  /** Clients that drop after sharing their keys and before sending a masked input. */
+  dropBeforeMasking?: readonly number[];
+  /** Clients that send a masked input but do not answer the unmasking. */
+  dropBeforeUnmasking?: readonly number[];
+  fixedPoint?: FixedPoint;
+  randomBytes: (id: number) => (n: number) => Uint8Array;
+  /** Called with the server after the run, for tests that inspect what it held. */
+  inspect?: (server: SecAggServer) => void;
+}
+
+/**
+ * Runs the four rounds for clients holding real vectors and returns the sum
+ * of the inputs of those that sent masked inputs, exact in fixed point.
+ */
+export function secureSum(inputs: ReadonlyMap<number, ArrayLike<number>>, options: SecureSumOptions): { sum: Float64Array; included: number[] } {
+  const ids = [...inputs.keys()].sort((a, b) => a - b);
+  if (ids.length < 2) throw new ArgumentError('secureSum: needs at least 2 clients');
+  const fp = options.fixedPoint ?? new FixedPoint();
+  const length = inputs.get(ids[0])!.length;
+  const t = options.threshold ?? Math.floor(ids.length / 2) + 1;
+  const server = new SecAggServer(t, length);
+  const clients = ids.map((id) => new SecAggClient(id, options.randomBytes(id)));
+  for (const c of clients) server.publicKeys.set(c.id, c.publicKey);
+  const sealed = clients.flatMap((c) => c.shareKeys(server.publicKeys, t));
+  const early = new Set(options.dropBeforeMasking ?? []);
+  for (const c of clients) if (!early.has(c.id)) server.masked.set(c.id, c.maskedInput(sealed.filter((s) => s.to === c.id), fp.encode(inputs.get(c.id)!)));
+  const survivors = new Set(server.masked.keys());
+  const late = new Set(options.dropBeforeUnmasking ?? []);
+  const revealed = clients.filter((c) => survivors.has(c.id) && !late.has(c.id)).map((c) => c.reveal(survivors));
+  const ring = server.unmask(revealed);
+  options.inspect?.(server);
+  return { sum: fp.decode(ring), included: [...survivors] };
+}
