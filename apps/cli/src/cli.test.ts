@@ -33,7 +33,7 @@ describe('help and completion', () => {
   it('train --help lists its options', async () => {
     const r = await run(['train', '--help']);
     expect(r.code).toBe(0);
-    for (const s of ['--model', '--dataset', '--target', '--epochs', '--batch-size', '--optimizer', '--lr', '--seed', '--validation-split', '--out', '--plot', 'csv:PATH']) {
+    for (const s of ['--model', '--dataset', '--target', '--epochs', '--batch-size', '--optimizer', '--lr', '--seed', '--validation-split', '--out', '--plot', 'csv:PATH', 'cnn (mnist)']) {
       expect(r.stdout).toContain(s);
     }
   });
@@ -104,6 +104,19 @@ describe('train', () => {
     expect(acc).toBeGreaterThan(0.4); // 10 classes: chance is 0.1
   });
 
+  it('the cnn preset trains on mnist images (1 epoch on a few examples) and saves a model that evaluates the same', async () => {
+    const out = join(dir, 'cnn-model');
+    const r = await run(['train', '--model', 'cnn', '--epochs', '1', '--limit', '400', '--json', '--backend', 'js', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout);
+    // reshape to 28x28x1, conv 8 (80), pool, conv 16 (1,168), pool, flatten 400, dense 10 (4,010)
+    expect(res).toMatchObject({ model: 'cnn', dataset: 'mnist', epochs: 1, trainSamples: 400, testSamples: 400, parameters: 5258, learningRate: 0.003 });
+    expect(res.testAccuracy).toBeGreaterThan(0.2); // 10 classes: chance is 0.1
+    const e = await run(['evaluate', out, '--json', '--backend', 'js']); // the saved neurite.json remembers --limit and the seed
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout).accuracy).toBeCloseTo(res.testAccuracy, 6);
+  });
+
   it('iris with --out and --plot: the saved model evaluates and predicts like the trained one', async () => {
     const out = join(dir, 'iris-model');
     const plot = join(dir, 'iris.svg');
@@ -171,12 +184,12 @@ describe('bad input: one line, exit code 2, no stack', () => {
 
   const cases: [string, () => string[], RegExp][] = [
     ['unknown backend', () => ['train', '--backend', 'gpu'], /unknown backend 'gpu' - use one of: auto, wasm, js/],
-    ['unknown model', () => ['train', '--model', 'resnet'], /unknown model 'resnet' - use a preset \(xor, linear, mlp\)/],
-    ['cnn without conv layers', () => ['train', '--model', 'cnn'], /convolution layers.*use --model mlp/],
+    ['unknown model', () => ['train', '--model', 'resnet'], /unknown model 'resnet' - use a preset \(xor, linear, mlp, cnn\)/],
+    ['cnn on data that are not images', () => ['train', '--model', 'cnn', '--dataset', 'iris', '--backend', 'js'], /model 'cnn' needs image data \(--dataset mnist\), not 'iris' - use --model mlp/],
     ['unknown dataset', () => ['train', '--dataset', 'cifar10'], /unknown dataset 'cifar10' - use one of: xor, linear, mnist, iris, csv:PATH/],
     ['unknown option', () => ['train', '--epochz', '3'], /Unknown argument: epochz - see neurite train --help/],
     ['unknown command', () => ['trian'], /Unknown argument: trian/],
-    ['no command', () => [], /give a command: info, train, evaluate, predict or bench/],
+    ['no command', () => [], /give a command: info, train, evaluate, predict, explain, federate or bench/],
     ['unknown optimizer', () => ['train', '--optimizer', 'lbfgs'], /unknown optimizer 'lbfgs' - use one of: sgd/],
     ['bad number', () => ['train', '--epochs', 'many'], /--epochs must be an integer >= 1/],
     ['bad threads', () => ['info', '--threads', '0'], /--threads must be an integer from 1 to 256/],
@@ -185,7 +198,7 @@ describe('bad input: one line, exit code 2, no stack', () => {
     ['unreadable model config', () => ['train', '--model', join(dir, 'notjson.json')], /model config .*notjson\.json is not valid JSON/],
     ['malformed CSV', () => ['train', '--dataset', `csv:${join(dir, 'ragged.csv')}`, '--target', 'label'], /line 3 has 2 fields but the header has 3/],
     ['unknown CSV column', () => ['train', '--dataset', `csv:${join(dir, 'ragged.csv')}`, '--target', 'colour'], /no column named 'colour' - the columns are: a, b, label/],
-    ['png plot', () => ['train', '--plot', 'curves.png'], /--plot writes SVG only/],
+    ['plot of another format', () => ['train', '--plot', 'curves.jpg'], /--plot needs a file name ending in \.png or \.svg, got 'curves\.jpg'/],
     ['--out on a directory that holds other things', () => ['train', '--model', 'xor', '--out', modelDir], /non-empty directory without a model/],
     ['evaluate a directory that is not a model', () => ['evaluate', modelDir], /is not a model directory \(no model\.json\) - give a directory written by neurite train --out/],
     ['evaluate a missing directory', () => ['evaluate', join(dir, 'missing')], /cannot open model directory .*: no such file or directory/],

@@ -2,6 +2,8 @@ import yargs, { type Argv } from 'yargs';
 import { BACKEND_CHOICES, parseBackendChoice, versions } from './backends.js';
 import { runBench } from './commands/bench.js';
 import { runEvaluate } from './commands/evaluate.js';
+import { EXPLAIN_METHODS, runExplain } from './commands/explain.js';
+import { federateCommand } from './commands/federate.js';
 import { runInfo } from './commands/info.js';
 import { runPredict } from './commands/predict.js';
 import { runTrain } from './commands/train.js';
@@ -10,7 +12,7 @@ import { ParserError, UsageError, isUsageError, oneLine } from './errors.js';
 import { OPTIMIZERS } from './models.js';
 import { makeUi, type GlobalOptions, type Ui } from './ui.js';
 
-const COMMANDS = ['info', 'train', 'evaluate', 'predict', 'bench', 'completion'];
+const COMMANDS = ['info', 'train', 'evaluate', 'predict', 'explain', 'federate', 'bench', 'completion'];
 
 interface Streams {
   stdout: NodeJS.WriteStream;
@@ -52,7 +54,7 @@ function parser(args: string[], run: (f: (g: GlobalOptions, ui: Ui) => Promise<n
       'Train a model: results table, --out saves it, --plot draws curves',
       (y) =>
         y
-          .option('model', { alias: 'm', type: 'string', describe: 'xor, linear, mlp, or a model-config .json', defaultDescription: 'from the dataset' })
+          .option('model', { alias: 'm', type: 'string', describe: 'xor, linear, mlp, cnn (mnist), or a model-config .json', defaultDescription: 'from the dataset' })
           .option('dataset', { alias: 'd', type: 'string', describe: `${DATASET_NAMES.join(', ')}`, defaultDescription: 'from the model, else mnist' })
           .option('target', { type: 'string', describe: 'CSV column to predict', defaultDescription: 'last column' })
           .option('epochs', { alias: 'e', type: 'number', describe: 'Passes over the training data', defaultDescription: 'per dataset' })
@@ -63,10 +65,10 @@ function parser(args: string[], run: (f: (g: GlobalOptions, ui: Ui) => Promise<n
           .option('validation-split', { type: 'number', describe: 'Fraction held out for validation', default: 0 })
           .option('limit', { type: 'number', describe: 'At most N train and N test examples' })
           .option('out', { alias: 'o', type: 'string', describe: 'Save the model here (atomic checkpoints)' })
-          .option('plot', { type: 'string', describe: 'Write loss/accuracy curves (.svg)' })
+          .option('plot', { type: 'string', describe: 'Write loss/accuracy curves (.png or .svg)' })
           .example('$0 train', 'an MLP on MNIST')
           .example('$0 train -m xor --json', 'XOR, results as JSON')
-          .example('$0 train -d iris -o iris --plot c.svg', 'Iris, saved and plotted')
+          .example('$0 train -d iris -o iris --plot c.png', 'Iris, saved and plotted')
           .example('$0 train -d csv:a.csv --target y', 'a CSV file, column y'),
       (argv) =>
         run(
@@ -118,6 +120,51 @@ function parser(args: string[], run: (f: (g: GlobalOptions, ui: Ui) => Promise<n
       (argv) => run((g, ui) => runPredict({ modelDir: argv.model as string, input: argv.input }, g, ui), argv),
     )
     .command(
+      'explain',
+      'Attributions of a saved model for examples (heatmaps for images), or global explanations',
+      (y) =>
+        y
+          .option('model', { alias: 'm', type: 'string', describe: 'Directory from train --out', demandOption: true })
+          .option('method', { type: 'string', describe: EXPLAIN_METHODS.join(', '), demandOption: true })
+          .option('input', { alias: 'i', type: 'string', describe: "CSV or JSON rows to explain ('-': stdin)" })
+          .option('index', { type: 'string', describe: 'Rows of the test split: 3, 0,5,9 or 0-7' })
+          .option('out', { alias: 'o', type: 'string', describe: 'Write attributions.json and heatmaps.png / charts (.svg or .png) here' })
+          .option('format', { type: 'string', describe: 'Bar charts and partial dependence: svg or png', defaultDescription: 'svg' })
+          .option('target', { type: 'string', describe: 'Class to explain', defaultDescription: 'the predicted class' })
+          .option('steps', { type: 'number', describe: 'ig: path steps; pdp: grid points', defaultDescription: '50 / 20' })
+          .option('samples', { type: 'number', describe: 'smoothgrad, kernelshap, lime: samples; permutation: repeats' })
+          .option('feature', { type: 'string', describe: 'pdp: feature name or index', defaultDescription: 'the first' })
+          .option('layer', { type: 'string', describe: 'gradcam: layer with an image output', defaultDescription: 'the last convolution' })
+          .option('limit', { type: 'number', describe: 'At most N test examples (permutation, pdp)' })
+          .example('$0 explain -m mnist --method ig --index 0-3 -o out', 'heatmaps of four test digits in out/heatmaps.png')
+          .example('$0 explain -m iris --method kernelshap -i rows.csv', 'Shapley values per feature')
+          .example('$0 explain -m iris --method permutation -o out', 'feature importance on the test split'),
+      (argv) =>
+        run(
+          (g, ui) =>
+            runExplain(
+              {
+                modelDir: argv.model as string,
+                method: argv.method as string,
+                input: argv.input,
+                index: argv.index === undefined ? undefined : String(argv.index),
+                out: argv.out,
+                target: argv.target === undefined ? undefined : String(argv.target),
+                steps: argv.steps,
+                samples: argv.samples,
+                feature: argv.feature === undefined ? undefined : String(argv.feature),
+                layer: argv.layer === undefined ? undefined : String(argv.layer),
+                limit: argv.limit,
+                format: argv.format === undefined ? undefined : String(argv.format),
+              },
+              g,
+              ui,
+            ),
+          argv,
+        ),
+    )
+    .command(federateCommand(run))
+    .command(
       'bench',
       'Run the benchmark suites of a repository checkout (bench/)',
       (y) =>
@@ -131,7 +178,7 @@ function parser(args: string[], run: (f: (g: GlobalOptions, ui: Ui) => Promise<n
     )
     .completion('completion', 'Print a bash/zsh completion script (neurite completion >> ~/.bashrc)')
     .group(['backend', 'threads', 'json', 'quiet', 'verbose', 'help', 'version'], 'Global options:')
-    .demandCommand(1, 'give a command: info, train, evaluate, predict or bench')
+    .demandCommand(1, 'give a command: info, train, evaluate, predict, explain, federate or bench')
     .strict()
     .help()
     .alias('help', 'h')

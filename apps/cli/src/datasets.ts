@@ -16,6 +16,8 @@ export interface PreparedData {
   task: Task;
   /** Feature shape of one example. */
   inputShape: number[];
+  /** [height, width, channels] when each example is an image given as a flat row (mnist): convolutional models reshape to it. */
+  imageShape?: [number, number, number];
   /** Output units: classes for multiclass, 1 otherwise. */
   outputUnits: number;
   /** Class names by label, when the labels have names. */
@@ -99,6 +101,7 @@ export async function loadDataset(spec: string, options: DatasetOptions): Promis
         test: shuffled.test,
         task: 'multiclass',
         inputShape: [784],
+        imageShape: [28, 28, 1],
         outputUnits: 10,
         classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
         defaults: { epochs: 3, batchSize: 64, learningRate: 1e-3, model: 'mlp' },

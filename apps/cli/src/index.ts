@@ -17,4 +17,4 @@ export {
 } from './backends.js';
 export { UsageError, isUsageError } from './errors.js';
 export { saveCheckpoint, loadModelDir, META_FILE, type ModelMeta } from './checkpoint.js';
-export { curvesSvg, historyPanels, type Panel, type Series } from './plot.js';
+export { curvesSvg, curvesPng, curvesChart, writePlot, plotFormat, historyPanels, type Panel, type Series, type PlotFormat, type CurvesOptions } from './plot.js';

@@ -1,12 +1,11 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { NeuriteError } from '@neurite/core';
 import { getMetric, type Model, type TrainingContext } from '@neurite/layers';
 import { parseBackendChoice, selectBackend } from '../backends.js';
 import { checkOutDir, saveCheckpoint, type ModelMeta } from '../checkpoint.js';
 import { disposeData, loadDataset, parseDatasetSpec, readText, type PreparedData } from '../datasets.js';
 import { UsageError, describeFsError } from '../errors.js';
-import { MODEL_PRESETS, buildModel, headFor, isModelFile, makeOptimizer, parseModelConfig, type ModelConfig } from '../models.js';
-import { curvesSvg, historyPanels } from '../plot.js';
+import { MODEL_PRESETS, PRESET_LEARNING_RATES, buildModel, checkPresetFitsDataset, headFor, isModelFile, makeOptimizer, parseModelConfig, type ModelConfig } from '../models.js';
+import { historyPanels, plotFormat, writePlot } from '../plot.js';
 import { progressCallback } from '../progress.js';
 import { table, type GlobalOptions, type Ui } from '../ui.js';
 
@@ -46,26 +45,16 @@ async function checkArgs(a: TrainArgs): Promise<{ preset?: string; config?: Mode
     if (isModelFile(a.model)) config = parseModelConfig(await readText(a.model, 'model config'), a.model);
     else {
       preset = a.model.toLowerCase();
-      if (preset === 'cnn') throw new UsageError(`model 'cnn' needs convolution layers, which @neurite/layers does not have yet - use --model mlp`);
-      if (!(MODEL_PRESETS as readonly string[]).includes(preset)) throw new UsageError(`unknown model '${a.model}' - use a preset (xor, linear, mlp) or a model-config .json file`);
+      if (!(MODEL_PRESETS as readonly string[]).includes(preset)) throw new UsageError(`unknown model '${a.model}' - use a preset (${MODEL_PRESETS.join(', ')}) or a model-config .json file`);
     }
   }
   const dataset = a.dataset ?? (preset === 'xor' ? 'xor' : preset === 'linear' ? 'linear' : 'mnist');
   const parsed = parseDatasetSpec(dataset);
+  if (preset !== undefined) checkPresetFitsDataset(preset, parsed.kind, dataset);
   if (a.target !== undefined && parsed.kind !== 'csv') throw new UsageError(`--target applies to --dataset csv:PATH only (the column to predict)`);
-  if (a.plot !== undefined) {
-    if (/\.png$/i.test(a.plot)) throw new UsageError(`--plot writes SVG only for now - use a name ending in .svg, e.g. --plot curves.svg`);
-    if (!/\.svg$/i.test(a.plot)) throw new UsageError(`--plot needs a file name ending in .svg, got '${a.plot}'`);
-  }
+  if (a.plot !== undefined) plotFormat(a.plot);
   if (a.out !== undefined) await checkOutDir(a.out);
   return { preset, config, dataset };
-}
-
-/** Writes a file via a temporary name, so a reader never sees half of it. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 const f4 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(4));
@@ -88,7 +77,7 @@ export async function runTrain(a: TrainArgs, g: GlobalOptions, ui: Ui): Promise<
   const head = headFor(data.task);
   const metricName = head.metrics[0];
   const metric = getMetric(metricName);
-  const lr = a.lr ?? data.defaults.learningRate;
+  const lr = a.lr ?? (checked.preset ? PRESET_LEARNING_RATES[checked.preset] : undefined) ?? data.defaults.learningRate;
   const optimizer = makeOptimizer(a.optimizer, lr);
   model.compile({ optimizer, loss: head.loss, metrics: [metric] });
   const epochs = a.epochs ?? data.defaults.epochs;
@@ -183,13 +172,7 @@ export async function runTrain(a: TrainArgs, g: GlobalOptions, ui: Ui): Promise<
   const test = model.evaluate(data.test.x, data.test.y, { batchSize: 256 });
   const h = history.history;
   const last = (k: string) => h[k]?.at(-1);
-  if (a.plot !== undefined) {
-    try {
-      await writeAtomic(a.plot, curvesSvg(historyPanels(h, metricName), `${modelName} on ${data.name} (${selected.label})`));
-    } catch (e) {
-      throw new UsageError(`cannot write the plot '${a.plot}': ${describeFsError(e)}`);
-    }
-  }
+  if (a.plot !== undefined) await writePlot(a.plot, historyPanels(h, metricName), `${modelName} on ${data.name} (${selected.label})`);
 
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const samplesPerSecond = fitSeconds > 0 ? examples / fitSeconds : 0;

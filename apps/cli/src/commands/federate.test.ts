@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuild, run, type RunResult } from '../test-support/run.js';
+
+let dir: string;
+beforeAll(() => {
+  requireBuild();
+  dir = mkdtempSync(join(tmpdir(), 'neurite-federate-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function expectUsageError(r: RunResult, pattern: RegExp): void {
+  expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+  expect(r.stderr).toMatch(/^neurite: /);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout).toBe('');
+  expect(r.code, r.stderr).toBe(2);
+}
+
+/** A few hundred examples and 3 clients on the js backend: seconds, not minutes. */
+const small = ['federate', '--backend', 'js', '--clients', '3', '--limit', '300', '--seed', '5'];
+
+describe('neurite federate', () => {
+  it('--help lists its options', async () => {
+    const r = await run(['federate', '--help']);
+    expect(r.code).toBe(0);
+    for (const s of ['--clients', '--partition', '--rounds', '--strategy', '--dp-clip', '--dp-noise', '--byzantine', '--workers', '--checkpoint', '--resume', '--plot']) expect(r.stdout).toContain(s);
+  });
+
+  it('bad input is one line and exit code 2', async () => {
+    expectUsageError(await run([...small, '--strategy', 'fedsgd']), /--strategy: unknown strategy 'fedsgd' - use one of/);
+    expectUsageError(await run([...small, '--partition', 'zipf']), /--partition/);
+    expectUsageError(await run([...small, '--dp-clip', '1']), /needs both --dp-clip and --dp-noise/);
+    expectUsageError(await run([...small, '--resume']), /--resume needs --checkpoint/);
+    expectUsageError(await run([...small, '--strategy', 'krum:2']), /needs at least 7 clients per round but --clients is 3/);
+    expectUsageError(await run([...small, '--strategy', 'median', '--dp-clip', '1', '--dp-noise', '1']), /robust aggregation/);
+    expectUsageError(await run([...small, '--dataset', 'iris']), /mnist only/);
+  });
+
+  it('--json prints the per-round history; DP adds epsilon after every round', async () => {
+    const r = await run([...small, '--rounds', '2', '--dp-clip', '1', '--dp-noise', '0.5', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.history).toHaveLength(2);
+    expect(out.history.map((h: { round: number }) => h.round)).toEqual([1, 2]);
+    const eps = out.history.map((h: { epsilon: number }) => h.epsilon);
+    expect(eps[0]).toBeGreaterThan(0);
+    expect(eps[1]).toBeGreaterThan(eps[0]);
+    expect(out.dp.epsilon).toBe(eps[1]);
+    expect(out.testAccuracy).toBeGreaterThanOrEqual(0);
+  });
+
+  it('prints a progress line per round and a final table; --plot writes an SVG', async () => {
+    const plot = join(dir, 'acc.svg');
+    const r = await run([...small, '--rounds', '3', '--plot', plot]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/round 1\/3 {2}accuracy \d\.\d{4} {2}loss/);
+    expect(r.stderr).toMatch(/round 3\/3/);
+    expect(r.stdout).toMatch(/round\s+accuracy\s+loss\s+train loss\s+clients/);
+    expect(r.stdout).toMatch(/test accuracy \d\.\d{4} after 3 rounds/);
+    const svg = readFileSync(plot, 'utf8');
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('>round</text>');
+  });
+
+  it('--secure-aggregation aggregates every client through the masked protocol', async () => {
+    const r = await run([...small, '--rounds', '2', '--secure-aggregation', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.secureAggregation).toBe(true);
+    expect(out.history.map((h: { aggregated: number }) => h.aggregated)).toEqual([3, 3]);
+    expect(out.testAccuracy).toBeGreaterThan(0.3);
+    expectUsageError(await run([...small, '--secure-aggregation', '--strategy', 'median']), /robust aggregation cannot use/);
+  });
+
+  it('learns: 5 clients, 2000 examples, 4 rounds reach well above chance', async () => {
+    const r = await run(['federate', '--backend', 'js', '--clients', '5', '--limit', '2000', '--rounds', '4', '--partition', 'iid', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).testAccuracy).toBeGreaterThan(0.7);
+  });
+
+  it('--checkpoint then --resume ends where an uninterrupted run ends', async () => {
+    const ck = join(dir, 'ck');
+    const straight = JSON.parse((await run([...small, '--rounds', '2', '--strategy', 'fedadam', '--json'])).stdout);
+    const first = await run([...small, '--rounds', '1', '--strategy', 'fedadam', '--checkpoint', ck, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(existsSync(join(ck, 'server.json'))).toBe(true);
+    const resumed = JSON.parse((await run([...small, '--rounds', '2', '--strategy', 'fedadam', '--checkpoint', ck, '--resume', '--json'])).stdout);
+    expect(resumed.resumedFrom).toBe(1);
+    expect(resumed.history).toHaveLength(2);
+    expect(resumed.testLoss).toBe(straight.testLoss);
+    expect(resumed.testAccuracy).toBe(straight.testAccuracy);
+    // a different run cannot resume it
+    expectUsageError(await run([...small, '--rounds', '2', '--strategy', 'fedavg', '--checkpoint', ck, '--resume']), /from another run/);
+  });
+});

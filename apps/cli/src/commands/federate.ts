@@ -1,0 +1,351 @@
+import type { Argv, CommandModule } from 'yargs';
+import { existsSync } from 'node:fs';
+import { writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NeuriteError } from '@neurite/core';
+import { loadMnistArrays, parsePartitionScheme, partition, type PartitionScheme } from '@neurite/data';
+import { loadServerState, parseStrategy, simulate, type BackendSpec, type Behaviour, type RoundRecord, type Strategy } from '@neurite/federated';
+import { parseBackendChoice, selectBackend, type Selected } from '../backends.js';
+import { UsageError, describeFsError } from '../errors.js';
+import { curvesSvg } from '../plot.js';
+import { table, type GlobalOptions, type Ui } from '../ui.js';
+
+export interface FederateArgs {
+  dataset: string;
+  model: string;
+  clients: number;
+  partition: string;
+  rounds: number;
+  strategy: string;
+  localEpochs: number;
+  batchSize: number;
+  lr: number;
+  fraction: number;
+  minClients?: number;
+  timeout: number;
+  dpClip?: number;
+  dpNoise?: number;
+  dpAdaptive: boolean;
+  dpDelta: number;
+  secureAggregation: boolean;
+  byzantine: number;
+  workers: number;
+  checkpoint?: string;
+  resume: boolean;
+  plot?: string;
+  seed: number;
+  limit?: number;
+}
+
+const ROBUST = new Set(['median', 'trimmed', 'krum', 'multikrum', 'bulyan']);
+
+function int(name: string, v: number | undefined, min: number): void {
+  if (v === undefined) return;
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${Number.isNaN(v) ? 'a non-number' : v}`);
+}
+function positive(name: string, v: number | undefined): void {
+  if (v === undefined) return;
+  if (!(Number.isFinite(v) && v > 0)) throw new UsageError(`--${name} must be a number > 0, got ${Number.isNaN(v) ? 'a non-number' : v}`);
+}
+
+/** Every mistake that can be found before data loads or a backend starts. */
+function checkArgs(a: FederateArgs): { scheme: PartitionScheme; strategy: Strategy } {
+  if (a.dataset.toLowerCase() !== 'mnist') throw new UsageError(`federate supports --dataset mnist only for now, got '${a.dataset}'`);
+  if (a.model.toLowerCase() !== 'mlp') throw new UsageError(`federate supports --model mlp only for now (784-128-10), got '${a.model}'`);
+  int('clients', a.clients, 1);
+  int('rounds', a.rounds, 1);
+  int('local-epochs', a.localEpochs, 1);
+  int('batch-size', a.batchSize, 1);
+  int('min-clients', a.minClients, 1);
+  int('byzantine', a.byzantine, 0);
+  int('workers', a.workers, 0);
+  int('seed', a.seed, 0);
+  int('limit', a.limit, 1);
+  positive('lr', a.lr);
+  positive('timeout', a.timeout);
+  if (!(a.fraction > 0 && a.fraction <= 1)) throw new UsageError(`--fraction must be in (0, 1], got ${a.fraction}`);
+  if (a.byzantine >= a.clients) throw new UsageError(`--byzantine ${a.byzantine} leaves no honest client among ${a.clients} - use fewer`);
+  if (a.minClients !== undefined && a.minClients > a.clients) throw new UsageError(`--min-clients ${a.minClients} is more than --clients ${a.clients}`);
+  if ((a.dpClip === undefined) !== (a.dpNoise === undefined)) throw new UsageError('differential privacy needs both --dp-clip and --dp-noise (e.g. --dp-clip 1.0 --dp-noise 1.1)');
+  positive('dp-clip', a.dpClip);
+  if (a.dpNoise !== undefined && !(Number.isFinite(a.dpNoise) && a.dpNoise >= 0)) throw new UsageError(`--dp-noise must be a number >= 0, got ${a.dpNoise}`);
+  if (!(a.dpDelta > 0 && a.dpDelta < 1)) throw new UsageError(`--dp-delta must be in (0, 1), got ${a.dpDelta}`);
+  if (a.resume && a.checkpoint === undefined) throw new UsageError('--resume needs --checkpoint DIR (the directory of the run to continue)');
+  if (a.plot !== undefined && !/\.svg$/i.test(a.plot)) throw new UsageError(`--plot needs a file name ending in .svg, got '${a.plot}'`);
+  let scheme: PartitionScheme;
+  let strategy: Strategy;
+  try {
+    scheme = parsePartitionScheme(a.partition);
+  } catch (e) {
+    throw new UsageError(`--partition: ${(e as Error).message}`);
+  }
+  try {
+    strategy = parseStrategy(a.strategy);
+  } catch (e) {
+    throw new UsageError(`--strategy: ${(e as Error).message}`);
+  }
+  const base = strategy.name;
+  if (a.dpClip !== undefined && ROBUST.has(base)) throw new UsageError(`--dp-clip with --strategy ${a.strategy}: DP-FedAvg releases one noised mean, which robust aggregation cannot use - use fedavg, fedprox or a FedOpt strategy`);
+  if (a.secureAggregation && ROBUST.has(base)) throw new UsageError(`--secure-aggregation with --strategy ${a.strategy}: the server learns only the sum of the updates, which robust aggregation cannot use - use fedavg, fedprox or a FedOpt strategy`);
+  if (a.secureAggregation && a.dpClip !== undefined) throw new UsageError('--secure-aggregation with --dp-clip is not supported yet - use one of them');
+  const needed = strategy.minUpdates?.() ?? 1;
+  if (needed > a.clients) throw new UsageError(`--strategy ${a.strategy} needs at least ${needed} clients per round but --clients is ${a.clients}`);
+  return { scheme, strategy };
+}
+
+/** How each worker thread starts the backend this process selected. */
+function workerBackend(selected: Selected): BackendSpec {
+  const resolve = (name: string) => {
+    try {
+      return import.meta.resolve(name);
+    } catch {
+      return name;
+    }
+  };
+  if (selected.name === 'js') return { module: resolve('@neurite/backend-js'), factory: 'createJsBackend', name: 'js' };
+  return { module: resolve('@neurite/backend-wasm'), factory: 'createWasmBackend', name: 'wasm', options: { simd: selected.label.includes('SIMD') } };
+}
+
+/** Every k-th example, so a limited run keeps all ten digits. */
+function thin(d: { x: Float32Array; y: Int32Array }, limit: number | undefined): { x: Float32Array; y: Int32Array } {
+  if (limit === undefined || limit >= d.y.length) return d;
+  const step = d.y.length / limit;
+  const x = new Float32Array(limit * 784);
+  const y = new Int32Array(limit);
+  for (let i = 0; i < limit; i++) {
+    const r = Math.floor(i * step);
+    x.set(d.x.subarray(r * 784, (r + 1) * 784), i * 784);
+    y[i] = d.y[r];
+  }
+  return { x, y };
+}
+
+const f4 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(4));
+const f2 = (v: number | undefined) => (v === undefined ? '-' : Number.isFinite(v) ? v.toFixed(2) : 'inf');
+
+function progressLine(r: RoundRecord, rounds: number, dp: boolean): string {
+  const parts = [`round ${String(r.round).padStart(String(rounds).length)}/${rounds}`, `accuracy ${f4(r.accuracy)}`, `loss ${f4(r.loss)}`, `train loss ${f4(r.trainLoss)}`];
+  if (dp) parts.push(`epsilon ${f2(r.epsilon)}`);
+  parts.push(`${r.aggregated}/${r.sampled.length} clients`);
+  if (r.dropped.length) parts.push(`${r.dropped.length} dropped`);
+  if (r.rejected.length) parts.push(`${r.rejected.length} rejected`);
+  if (r.attempts > 1) parts.push(`${r.attempts} attempts`);
+  parts.push(`${r.seconds.toFixed(1)} s`);
+  return parts.join('  ');
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+/** A checkpoint to resume must come from the same run settings: say so before anything starts. */
+async function checkResumable(a: FederateArgs, strategy: Strategy, path: string): Promise<void> {
+  if (!a.resume || !existsSync(path)) return;
+  let s;
+  try {
+    s = await loadServerState(path);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (s.strategy !== strategy.name || s.population !== a.clients || s.seed !== a.seed) {
+    throw new UsageError(`the checkpoint in '${a.checkpoint}' is from another run (strategy ${s.strategy}, ${s.population} clients, seed ${s.seed}) - resume with the same --strategy, --clients and --seed, or use another --checkpoint directory`);
+  }
+}
+
+export async function runFederate(a: FederateArgs, g: GlobalOptions, ui: Ui): Promise<number> {
+  const wallStart = performance.now();
+  const { scheme, strategy } = checkArgs(a);
+  const checkpointPath = a.checkpoint !== undefined ? join(a.checkpoint, 'server.json') : undefined;
+  if (checkpointPath) await checkResumable(a, strategy, checkpointPath);
+  const selected = await selectBackend(parseBackendChoice(g.backend), { threads: g.threads, warn: ui.warn });
+  const { train: fullTrain, test } = await loadMnistArrays('standard');
+  const train = thin(fullTrain, a.limit);
+  let parts: Int32Array[];
+  try {
+    parts = partition(train.y, scheme, { clients: a.clients, seed: a.seed });
+  } catch (e) {
+    if (e instanceof NeuriteError) throw new UsageError(`--partition ${a.partition} with ${a.clients} clients: ${e.message}`);
+    throw e;
+  }
+  const behaviours: Record<number, Behaviour> = {};
+  for (let i = 0; i < a.byzantine; i++) behaviours[i] = { kind: 'signflip', scale: 10 };
+  const dp = a.dpClip !== undefined;
+  ui.info(`backend: ${selected.label}${g.backend === 'auto' ? ' (auto)' : ''}; ${a.workers > 0 ? `${a.workers} worker thread${a.workers === 1 ? '' : 's'}` : 'clients in this thread'}`);
+  ui.info(
+    `federated ${a.strategy} on mnist: ${a.clients} clients (${a.partition}, ${train.y.length.toLocaleString('en-US')} training examples), ${a.rounds} rounds, ` +
+      `${a.localEpochs} local epoch${a.localEpochs === 1 ? '' : 's'}${a.byzantine ? `, ${a.byzantine} Byzantine` : ''}${dp ? `, DP clip ${a.dpClip} noise ${a.dpNoise}` : ''}`,
+  );
+
+  let result;
+  try {
+    result = await simulate({
+      model: { kind: 'mlp', inputs: 784, hidden: [128], outputs: 10 },
+      train,
+      test,
+      partition: parts,
+      training: { epochs: a.localEpochs, batchSize: a.batchSize, learningRate: a.lr },
+      strategy,
+      rounds: a.rounds,
+      seed: a.seed,
+      fractionFit: a.fraction,
+      ...(a.minClients !== undefined ? { minFitClients: a.minClients } : {}),
+      timeoutMs: a.timeout * 1000,
+      behaviours,
+      workers: a.workers,
+      ...(a.workers > 0 ? { backend: workerBackend(selected) } : {}),
+      ...(a.secureAggregation ? { secureAggregation: {} } : {}),
+      ...(dp ? { privacy: { clipNorm: a.dpClip!, noiseMultiplier: a.dpNoise!, adaptive: a.dpAdaptive, delta: a.dpDelta } } : {}),
+      ...(checkpointPath ? { checkpoint: { path: checkpointPath, resume: a.resume } } : {}),
+      onRound: (r) => ui.info(progressLine(r, a.rounds, dp)),
+      log: (line) => ui.debug(line),
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined && checkpointPath) throw new UsageError(`cannot write the checkpoint in '${a.checkpoint}': ${describeFsError(e)} - choose a writable --checkpoint directory`);
+    if (e instanceof NeuriteError && e.name === 'ArgumentError' && /checkpoint/.test(e.message)) throw new UsageError(e.message);
+    throw e;
+  }
+  const h = result.history;
+  const last = h.at(-1);
+  if (a.plot !== undefined) {
+    const svg = curvesSvg(
+      [
+        { title: 'test accuracy', series: [{ label: a.strategy, values: h.map((r) => r.accuracy ?? NaN), color: '#1f77b4' }] },
+        {
+          title: 'loss',
+          series: [
+            { label: 'test', values: h.map((r) => r.loss ?? NaN), color: '#d62728' },
+            { label: 'train (clients)', values: h.map((r) => r.trainLoss), color: '#ff7f0e', dashed: true },
+          ],
+        },
+      ],
+      `federated ${a.strategy}, ${a.clients} clients, ${a.partition} (${selected.label})`,
+      { xLabel: 'round' },
+    );
+    try {
+      await writeAtomic(a.plot, svg);
+    } catch (e) {
+      throw new UsageError(`cannot write the plot '${a.plot}': ${describeFsError(e)}`);
+    }
+  }
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  if (ui.json) {
+    ui.result({
+      dataset: 'mnist',
+      model: 'mlp',
+      backend: selected.name,
+      backendVariant: selected.label,
+      clients: a.clients,
+      partition: a.partition,
+      strategy: a.strategy,
+      rounds: a.rounds,
+      localEpochs: a.localEpochs,
+      batchSize: a.batchSize,
+      learningRate: a.lr,
+      byzantine: a.byzantine,
+      secureAggregation: a.secureAggregation,
+      workers: a.workers,
+      seed: a.seed,
+      trainSamples: train.y.length,
+      testSamples: test.y.length,
+      dp: dp ? { clipNorm: a.dpClip, noiseMultiplier: a.dpNoise, adaptive: a.dpAdaptive, delta: a.dpDelta, epsilon: last?.epsilon ?? null } : null,
+      resumedFrom: result.resumedFrom,
+      testAccuracy: last?.accuracy ?? null,
+      testLoss: last?.loss ?? null,
+      wallSeconds: Math.round(wallSeconds * 1000) / 1000,
+      history: h,
+    });
+    return 0;
+  }
+  const rows: (string | number)[][] = [['round', 'accuracy', 'loss', 'train loss', 'clients', ...(dp ? ['epsilon'] : [])]];
+  for (const r of h) rows.push([r.round, f4(r.accuracy), f4(r.loss), f4(r.trainLoss), `${r.aggregated}/${r.sampled.length}`, ...(dp ? [f2(r.epsilon)] : [])]);
+  ui.out(table(rows));
+  ui.out('');
+  const dropped = h.reduce((n, r) => n + r.dropped.length, 0);
+  const rejected = h.reduce((n, r) => n + r.rejected.length, 0);
+  ui.out(
+    `${a.strategy} on mnist, ${a.clients} clients (${a.partition}): test accuracy ${f4(last?.accuracy)} after ${h.length} rounds` +
+      `${dp ? `, epsilon ${f2(last?.epsilon)} at delta ${a.dpDelta}` : ''}${dropped ? `, ${dropped} client answers dropped` : ''}${rejected ? `, ${rejected} updates rejected` : ''}` +
+      `${result.resumedFrom ? `, resumed after round ${result.resumedFrom}` : ''}; ${wallSeconds.toFixed(1)} s on ${selected.label}, seed ${a.seed}`,
+  );
+  if (checkpointPath) ui.out(`server checkpoint: ${checkpointPath}`);
+  if (a.plot !== undefined) ui.out(`accuracy per round written to ${a.plot}`);
+  return 0;
+}
+
+type Runner = (f: (g: GlobalOptions, ui: Ui) => Promise<number>, argv: Record<string, unknown>) => Promise<void>;
+
+/** The `federate` command for yargs' `.command(...)`: options, examples and the handler. */
+export function federateCommand(run: Runner): CommandModule {
+  return {
+    command: 'federate',
+    describe: 'Federated training on simulated clients: strategies, privacy, robustness',
+    builder: (y: Argv) =>
+      y
+        .option('dataset', { alias: 'd', type: 'string', describe: 'mnist', default: 'mnist' })
+        .option('model', { alias: 'm', type: 'string', describe: 'mlp (784-128-10)', default: 'mlp' })
+        .option('clients', { type: 'number', describe: 'Simulated clients', default: 10 })
+        .option('partition', { type: 'string', describe: 'iid, dirichlet:ALPHA or shards:K', default: 'iid' })
+        .option('rounds', { type: 'number', describe: 'Federated rounds', default: 20 })
+        .option('strategy', { alias: 's', type: 'string', describe: 'fedavg, fedprox:MU, fedadagrad, fedadam, fedyogi, median, trimmed:BETA, krum:F, multikrum:F:M, bulyan:F', default: 'fedavg' })
+        .option('local-epochs', { type: 'number', describe: 'Local epochs per round', default: 1 })
+        .option('batch-size', { alias: 'b', type: 'number', describe: 'Local batch size (B = 10 as McMahan et al.)', default: 10 })
+        .option('lr', { type: 'number', describe: 'Local SGD learning rate', default: 0.1 })
+        .option('fraction', { type: 'number', describe: 'Fraction of clients asked each round', default: 1 })
+        .option('min-clients', { type: 'number', describe: 'Fewest valid answers a round needs', defaultDescription: '1, or what the strategy needs' })
+        .option('timeout', { type: 'number', describe: 'Seconds before a silent client is dropped', default: 120 })
+        .option('dp-clip', { type: 'number', describe: 'DP-FedAvg: clipping norm of each update' })
+        .option('dp-noise', { type: 'number', describe: 'DP-FedAvg: noise multiplier' })
+        .option('dp-adaptive', { type: 'boolean', describe: 'Adapt the clipping norm to the median update norm', default: false })
+        .option('dp-delta', { type: 'number', describe: 'Delta of the reported (epsilon, delta)', default: 1e-5 })
+        .option('secure-aggregation', { type: 'boolean', describe: 'Masked updates: the server learns only their sum', default: false })
+        .option('byzantine', { type: 'number', describe: 'Clients that send sign-flipped updates x10', default: 0 })
+        .option('workers', { type: 'number', describe: 'Worker threads for the clients (0: this thread)', default: 0 })
+        .option('checkpoint', { type: 'string', describe: 'Save the server state here after every round' })
+        .option('resume', { type: 'boolean', describe: 'Continue from the checkpoint in --checkpoint', default: false })
+        .option('plot', { type: 'string', describe: 'Write accuracy per round (.svg)' })
+        .option('seed', { type: 'number', describe: 'Partition, sampling, training, noise', default: 42 })
+        .option('limit', { type: 'number', describe: 'At most N training examples' })
+        .example('$0 federate --partition dirichlet:0.5 --rounds 20', 'FedAvg on label-skewed MNIST')
+        .example('$0 federate --strategy krum:2 --byzantine 2', 'Krum against two attackers')
+        .example('$0 federate --dp-clip 1.0 --dp-noise 1.1', 'client-level DP, epsilon per round')
+        .example('$0 federate --workers 2 --checkpoint run1', 'clients on two threads, resumable'),
+    handler: (argv) =>
+      run(
+        (g, ui) =>
+          runFederate(
+            {
+              dataset: argv.dataset as string,
+              model: argv.model as string,
+              clients: argv.clients as number,
+              partition: argv.partition as string,
+              rounds: argv.rounds as number,
+              strategy: argv.strategy as string,
+              localEpochs: argv['local-epochs'] as number,
+              batchSize: argv['batch-size'] as number,
+              lr: argv.lr as number,
+              fraction: argv.fraction as number,
+              minClients: argv['min-clients'] as number | undefined,
+              timeout: argv.timeout as number,
+              dpClip: argv['dp-clip'] as number | undefined,
+              dpNoise: argv['dp-noise'] as number | undefined,
+              dpAdaptive: argv['dp-adaptive'] as boolean,
+              dpDelta: argv['dp-delta'] as number,
+              secureAggregation: argv['secure-aggregation'] as boolean,
+              byzantine: argv.byzantine as number,
+              workers: argv.workers as number,
+              checkpoint: argv.checkpoint as string | undefined,
+              resume: argv.resume as boolean,
+              plot: argv.plot as string | undefined,
+              seed: argv.seed as number,
+              limit: argv.limit as number | undefined,
+            },
+            g,
+            ui,
+          ),
+        argv,
+      ),
+  };
+}
