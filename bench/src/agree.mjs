@@ -20,3 +20,17 @@ export function maxRelError(actual, expected) {
   }
   return Number.isNaN(worst) ? Infinity : worst / Math.max(scale, Number.MIN_VALUE);
 }
+
+/**
+ * maxRelError of each part (gradients of different inputs, the loss and a
+ * gradient) against the same part of `expected`, the worst of them: parts of
+ * different scales are each held to the tolerance on their own scale.
+ * @param {Float32Array | Float32Array[]} actual
+ * @param {Float32Array | Float32Array[]} expected
+ */
+export function maxRelErrorOfParts(actual, expected) {
+  const a = Array.isArray(actual) ? actual : [actual];
+  const e = Array.isArray(expected) ? expected : [expected];
+  if (a.length !== e.length) return Infinity;
+  return a.reduce((worst, part, i) => Math.max(worst, maxRelError(part, e[i])), 0);
+}

@@ -57,7 +57,7 @@ const suites = SUITES.filter((s) => !wanted || wanted.includes(s.name));
 
 const mode = args.short ? 'short' : 'full';
 const budget = BUDGETS[mode];
-const contenders = await loadContenders();
+const { loaded: contenders, unavailable } = await loadContenders();
 const started = Date.now();
 
 /** @type {import('./types.js').Results} */
@@ -66,18 +66,27 @@ const results = {
   mode,
   machine: machine(),
   contenders: contenders.map(({ id, label, version }) => ({ id, label, version })),
+  unavailable,
   suites: [],
 };
 for (const suite of suites) {
+  const suiteStarted = Date.now();
   const cases = [];
+  const skipped = [];
   for (const kase of suite.cases) {
+    if (budget.short && kase.fullOnly) {
+      skipped.push({ id: kase.id, reason: 'full runs only' });
+      continue;
+    }
     const r = await measureCase(suite, kase, contenders, budget, seed);
     const times = r.timings.map((t) => `${t.contender} ${t.median.toPrecision(3)} ms`).join(', ');
     const ratios = r.ratios.map((x) => `${x.numerator}/${x.denominator} ${x.value.toFixed(2)}×`).join(', ');
-    console.error(`${suite.name} ${kase.label}: ${times}${ratios ? ` -> ${ratios}` : ''}`);
+    const missing = r.unavailable.map((u) => `${u.contender} unavailable (${u.reason})`).join('; ');
+    console.error(`${suite.name} ${kase.label}: ${times}${ratios ? ` -> ${ratios}` : ''}${missing ? ` [${missing}]` : ''}`);
     cases.push(r);
   }
-  results.suites.push({ name: suite.name, unit: suite.unit, cases });
+  results.suites.push({ name: suite.name, unit: suite.unit, cases, skipped });
+  console.error(`bench: ${suite.name} took ${((Date.now() - suiteStarted) / 1000).toFixed(0)} s`);
 }
 
 // A subset or a short run must not overwrite the table the README quotes.

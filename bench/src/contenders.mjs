@@ -79,6 +79,9 @@ function tfjs({ id, label, pkg, backendName, setup }) {
     async load() {
       const tf = await import('@tensorflow/tfjs-core');
       await setup(tf);
+      // tfjs-core's Node entry has no gradients; tfjs-layers' bundle registers all of them (as
+      // @tensorflow/tfjs, what users install, does). The model suites need tfjs-layers anyway.
+      await import('@tensorflow/tfjs-layers');
       // What tfjs users ship with: it only silences warnings (and the "install tfjs-node" banner).
       tf.enableProdMode();
       if (!(await tf.setBackend(backendName))) throw new Error(`tf.setBackend('${backendName}') failed`);
@@ -167,21 +170,24 @@ export const RATIO_PAIRS = [
 ];
 
 /**
- * Loads the contenders that initialise; the others are reported and skipped
- * (the gate then fails on their missing ratios, so a skip cannot hide in CI).
+ * Loads the contenders that initialise; the others are reported with the reason
+ * and skipped (the gate then fails on their missing ratios, so a skip cannot hide in CI).
  * @param {string[]} [only]
- * @returns {Promise<Contender[]>}
+ * @returns {Promise<{ loaded: Contender[], unavailable: { id: string, label: string, reason: string }[] }>}
  */
 export async function loadContenders(only) {
   /** @type {Contender[]} */
   const loaded = [];
+  const unavailable = [];
   for (const spec of CONTENDERS) {
     if (only && !only.includes(spec.id)) continue;
     try {
       loaded.push(await spec.load());
     } catch (e) {
-      console.warn(`bench: skipping ${spec.id} (${spec.label}): ${e instanceof Error ? e.message : String(e)}`);
+      const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      console.warn(`bench: skipping ${spec.id} (${spec.label}): ${reason}`);
+      unavailable.push({ id: spec.id, label: spec.label, reason });
     }
   }
-  return loaded;
+  return { loaded, unavailable };
 }

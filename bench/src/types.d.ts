@@ -35,26 +35,68 @@ export interface Case {
   /** Stable id, part of the ratio keys in floors.json: never rename lightly. */
   id: string;
   label: string;
-  /** Input shapes; the harness fills them from the seeded generator. */
-  inputs: number[][];
-  /** FLOPs (compute-bound suites) or bytes moved (memory-bound suites) per call. */
+  /** FLOPs, bytes moved or samples per call, in the unit of the suite (or of the case). */
   work: number;
+  /** Overrides the suite's unit for this case (a suite mixing compute- and memory-bound cases). */
+  unit?: Unit;
   /** Result tolerance against the reference, as max |a - b| / max |b|. */
   tolerance: number;
+  /** Op form: input shapes, filled from the seeded generator... */
+  inputs?: number[][];
+  /** ...and the op on them; the harness reads and disposes what it returns. */
+  run?(lib: Lib, inputs: unknown[], contender: Contender): unknown;
   /**
-   * Contenders that only compute this case once (for the agreement check, e.g.
-   * the reference) and are not timed: too slow to time within the gate's budget.
+   * General form (models, in-place updates): builds this contender's state with
+   * its backend active, computes the output the agreement check compares, and
+   * returns the timed call. Returns null when the variant does not apply to the
+   * contender (no row). Throwing marks the contender unavailable for this case.
+   */
+  prepare?(contender: Contender, ctx: PrepareContext): Promise<Instance | null>;
+  /**
+   * Ways of computing the same result, timed in the same rounds: the first is
+   * the primary one (rows named after the contender), the others get rows
+   * `contender.variant` and a ratio against the primary on the same contender
+   * (e.g. fused vs composed).
+   */
+  variants?: string[];
+  /** Only these contenders take part (default: all). */
+  contenders?: string[];
+  /**
+   * Contenders (ids, every variant) that only compute this case once (for the
+   * agreement check, e.g. the reference) and are not timed: too slow to time
+   * within the gate's budget.
    */
   untimed?: string[];
   /** Also untimed in the short (gate) run, to keep it under two minutes; timed in full runs. */
   untimedShort?: string[];
-  run(lib: Lib, inputs: unknown[], contender: Contender): unknown;
+  /** Too slow for the gate: full runs only. */
+  fullOnly?: boolean;
+  /** Budget overrides per mode, for slow cases (a training epoch takes seconds per call) and a lean gate. */
+  budget?: { full?: Partial<Budget>; short?: Partial<Budget> };
 }
+
+export interface PrepareContext {
+  seed: number;
+  short: boolean;
+  /** One of the case's variants (undefined when it has none). */
+  variant: string | undefined;
+}
+
+/** One contender's state for a case. */
+export interface Instance {
+  /** What the agreement check compares, computed before timing; parts of different scales are compared one by one. */
+  output: Float32Array | Float32Array[];
+  /** The timed call. Write it as an `async` function when it awaits (tinybench tells them apart by that). */
+  run(): unknown;
+  dispose(): void;
+}
+
+export type Unit = 'GFLOP/s' | 'GB/s' | 'samples/s';
 
 export interface Suite {
   name: string;
-  /** GFLOP/s or GB/s: throughput is work / median / 1e9. */
-  unit: 'GFLOP/s' | 'GB/s';
+  /** GFLOP/s or GB/s: throughput is work / median / 1e9; samples/s: work / median. */
+  unit: Unit;
   cases: Case[];
 }
 
@@ -68,11 +110,12 @@ export interface Budget {
   /** Warm-up before the first round (JIT, caches). */
   warmupTime: number;
   warmupIterations: number;
-  /** Honour the cases' `untimedShort` (the short run). */
+  /** Honour the cases' `untimedShort` and `fullOnly` (the short run). */
   short: boolean;
 }
 
 export interface Timing {
+  /** The contender's id, or `contender.variant` for a case's other variants. */
   contender: string;
   samples: number;
   median: number;
@@ -96,14 +139,19 @@ export interface CaseResult {
   id: string;
   label: string;
   work: number;
+  unit: Unit;
   timings: Timing[];
   ratios: Ratio[];
+  /** Contenders (or `contender.variant`) that could not run this case, with the reason. */
+  unavailable: { contender: string; reason: string }[];
 }
 
 export interface SuiteResult {
   name: string;
   unit: Suite['unit'];
   cases: CaseResult[];
+  /** Cases not run, with the reason (e.g. full-run only). */
+  skipped: { id: string; reason: string }[];
 }
 
 export interface Machine {
@@ -120,5 +168,7 @@ export interface Results {
   mode: 'full' | 'short';
   machine: Machine;
   contenders: { id: string; label: string; version: string }[];
+  /** Contenders that failed to load, with the reason. */
+  unavailable: { id: string; label: string; reason: string }[];
   suites: SuiteResult[];
 }
