@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuild, run, start, type RunResult } from './test-support/run.js';
+import { expectUsageError, requireBuild, run, start } from './test-support/run.js';
 
 let dir: string;
 beforeAll(() => {
@@ -11,15 +11,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** One line on stderr, exit code 2, nothing on stdout, no stack frame. */
-function expectUsageError(r: RunResult, pattern: RegExp): void {
-  expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
-  expect(r.stderr).toMatch(/^neurite: /);
-  expect(r.stderr).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(r.stdout).toBe('');
-  expect(r.code, r.stderr).toBe(2);
-}
 
 describe('help and completion', () => {
   it('--help lists the commands and global options', async () => {

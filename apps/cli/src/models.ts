@@ -1,6 +1,6 @@
 /** Model presets and model-config files, each finished with the output layer the dataset's task needs. */
 import { seed as seedGlobal } from '@neurite/core';
-import { ACTIVATIONS, activation, batchNormalization, conv2d, dense, dropout, flatten, layerNormalization, maxPool2d, reshape, sequential, type ActivationName, type Layer, type LossName, type Model } from '@neurite/layers';
+import { ACTIVATIONS, activation, avgPool2d, batchNormalization, conv2d, dense, dropout, flatten, globalAveragePooling2d, globalMaxPooling2d, layerNormalization, maxPool2d, reshape, sequential, type ActivationName, type Layer, type LossName, type Model } from '@neurite/layers';
 import { adadelta, adagrad, adam, adamax, adamw, rmsprop, sgd, type Optimizer } from '@neurite/optimizers';
 import type { PreparedData, Task } from './datasets.js';
 import { UsageError } from './errors.js';
@@ -86,6 +86,12 @@ const LAYER_KEYS: Record<string, string[]> = {
   batchNormalization: ['momentum', 'epsilon'],
   layerNormalization: ['epsilon'],
   flatten: [],
+  reshape: ['targetShape'],
+  conv2d: ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias'],
+  maxPool2d: ['poolSize', 'strides', 'padding'],
+  avgPool2d: ['poolSize', 'strides', 'padding'],
+  globalAveragePooling2d: [],
+  globalMaxPooling2d: [],
 };
 
 /**
@@ -135,6 +141,19 @@ function layerFrom(c: LayerConfig): Layer {
       return batchNormalization(opts);
     case 'layerNormalization':
       return layerNormalization(opts);
+    // Convolutions need images: MNIST rows become [28, 28, 1] with a reshape layer first.
+    case 'reshape':
+      return reshape(opts as Parameters<typeof reshape>[0]);
+    case 'conv2d':
+      return conv2d(opts as Parameters<typeof conv2d>[0]);
+    case 'maxPool2d':
+      return maxPool2d(opts as Parameters<typeof maxPool2d>[0]);
+    case 'avgPool2d':
+      return avgPool2d(opts as Parameters<typeof avgPool2d>[0]);
+    case 'globalAveragePooling2d':
+      return globalAveragePooling2d(opts);
+    case 'globalMaxPooling2d':
+      return globalMaxPooling2d(opts);
     default:
       return flatten(opts);
   }

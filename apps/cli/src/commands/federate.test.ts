@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuild, run, type RunResult } from '../test-support/run.js';
+import { expectUsageError, requireBuild, run } from '../test-support/run.js';
 
 let dir: string;
 beforeAll(() => {
@@ -11,14 +11,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function expectUsageError(r: RunResult, pattern: RegExp): void {
-  expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
-  expect(r.stderr).toMatch(/^neurite: /);
-  expect(r.stderr).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(r.stdout).toBe('');
-  expect(r.code, r.stderr).toBe(2);
-}
 
 /** A few hundred examples and 3 clients on the js backend: seconds, not minutes. */
 const small = ['federate', '--backend', 'js', '--clients', '3', '--limit', '300', '--seed', '5'];

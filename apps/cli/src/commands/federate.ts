@@ -1,13 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
-import { writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NeuriteError } from '@neurite/core';
 import { loadMnistArrays, parsePartitionScheme, partition, type PartitionScheme } from '@neurite/data';
 import { loadServerState, parseStrategy, simulate, type BackendSpec, type Behaviour, type RoundRecord, type Strategy } from '@neurite/federated';
 import { parseBackendChoice, selectBackend, type Selected } from '../backends.js';
 import { UsageError, describeFsError } from '../errors.js';
-import { curvesSvg } from '../plot.js';
+import { plotFormat, writePlot } from '../plot.js';
 import { table, type GlobalOptions, type Ui } from '../ui.js';
 
 export interface FederateArgs {
@@ -71,7 +70,7 @@ function checkArgs(a: FederateArgs): { scheme: PartitionScheme; strategy: Strate
   if (a.dpNoise !== undefined && !(Number.isFinite(a.dpNoise) && a.dpNoise >= 0)) throw new UsageError(`--dp-noise must be a number >= 0, got ${a.dpNoise}`);
   if (!(a.dpDelta > 0 && a.dpDelta < 1)) throw new UsageError(`--dp-delta must be in (0, 1), got ${a.dpDelta}`);
   if (a.resume && a.checkpoint === undefined) throw new UsageError('--resume needs --checkpoint DIR (the directory of the run to continue)');
-  if (a.plot !== undefined && !/\.svg$/i.test(a.plot)) throw new UsageError(`--plot needs a file name ending in .svg, got '${a.plot}'`);
+  if (a.plot !== undefined) plotFormat(a.plot);
   let scheme: PartitionScheme;
   let strategy: Strategy;
   try {
@@ -132,12 +131,6 @@ function progressLine(r: RoundRecord, rounds: number, dp: boolean): string {
   if (r.attempts > 1) parts.push(`${r.attempts} attempts`);
   parts.push(`${r.seconds.toFixed(1)} s`);
   return parts.join('  ');
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 /** A checkpoint to resume must come from the same run settings: say so before anything starts. */
@@ -210,7 +203,8 @@ export async function runFederate(a: FederateArgs, g: GlobalOptions, ui: Ui): Pr
   const h = result.history;
   const last = h.at(-1);
   if (a.plot !== undefined) {
-    const svg = curvesSvg(
+    await writePlot(
+      a.plot,
       [
         { title: 'test accuracy', series: [{ label: a.strategy, values: h.map((r) => r.accuracy ?? NaN), color: '#1f77b4' }] },
         {
@@ -224,11 +218,6 @@ export async function runFederate(a: FederateArgs, g: GlobalOptions, ui: Ui): Pr
       `federated ${a.strategy}, ${a.clients} clients, ${a.partition} (${selected.label})`,
       { xLabel: 'round' },
     );
-    try {
-      await writeAtomic(a.plot, svg);
-    } catch (e) {
-      throw new UsageError(`cannot write the plot '${a.plot}': ${describeFsError(e)}`);
-    }
   }
   const wallSeconds = (performance.now() - wallStart) / 1000;
   if (ui.json) {
@@ -305,7 +294,7 @@ export function federateCommand(run: Runner): CommandModule {
         .option('workers', { type: 'number', describe: 'Worker threads for the clients (0: this thread)', default: 0 })
         .option('checkpoint', { type: 'string', describe: 'Save the server state here after every round' })
         .option('resume', { type: 'boolean', describe: 'Continue from the checkpoint in --checkpoint', default: false })
-        .option('plot', { type: 'string', describe: 'Write accuracy per round (.svg)' })
+        .option('plot', { type: 'string', describe: 'Write accuracy and loss per round (.png or .svg)' })
         .option('seed', { type: 'number', describe: 'Partition, sampling, training, noise', default: 42 })
         .option('limit', { type: 'number', describe: 'At most N training examples' })
         .example('$0 federate --partition dirichlet:0.5 --rounds 20', 'FedAvg on label-skewed MNIST')

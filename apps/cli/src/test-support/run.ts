@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
@@ -37,4 +38,14 @@ export function start(args: string[], options: { env?: Record<string, string>; i
 
 export function run(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<RunResult> {
   return start(args, options).done;
+}
+
+/** One line on stderr, exit code 2, nothing on stdout, no stack frame: how every bad input must end. */
+export function expectUsageError(r: RunResult, pattern: RegExp): void {
+  expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+  expect(r.stderr).toMatch(/^neurite: /);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout).toBe('');
+  expect(r.code, r.stderr).toBe(2);
 }
