@@ -13,6 +13,9 @@ const SOURCES = {
   'simd-bytes': async () => ({ simd: true, wasm: new Uint8Array(await (await fetch('/backend-wasm/neurite-simd.wasm')).arrayBuffer()) }),
   'scalar-bytes': async () => ({ simd: false, wasm: await (await fetch('/backend-wasm/neurite-scalar.wasm')).arrayBuffer() }),
   packaged: async () => ({}),
+  // Two threads (the page and one Web Worker over shared memory), every matMul split. Without
+  // cross-origin isolation the backend must fall back to one thread and say why.
+  threads: async () => ({ simd: true, threads: 2, threadsMinWork: 0 }),
 };
 
 window.neurite = {
@@ -25,7 +28,16 @@ window.neurite = {
     try {
       await nt.setBackend(name);
       const backend = nt.getBackend();
-      return { ...workload(nt), backend: backend.name, simd: backend.features?.().simd, simdSupported: simdSupported() };
+      const features = backend.features?.() ?? {};
+      return {
+        ...workload(nt),
+        backend: backend.name,
+        simd: features.simd,
+        simdSupported: simdSupported(),
+        threads: features.threads,
+        threadsReason: features.threadsReason,
+        crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      };
     } finally {
       nt.removeBackend(name);
     }

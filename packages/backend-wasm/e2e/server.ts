@@ -26,13 +26,25 @@ function fileUnder(root: string, rest: string): string | undefined {
   }
 }
 
+export interface ServeOptions {
+  /**
+   * Send COOP/COEP headers so the page is cross-origin isolated: the only way a
+   * browser hands out SharedArrayBuffer, which the threaded build needs.
+   */
+  isolated?: boolean;
+}
+
+/** The headers that make a document cross-origin isolated (same-origin subresources need nothing more). */
+const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 /**
  * A static file server on 127.0.0.1 and a random port: each URL prefix maps
  * to a folder ('/core/' -> packages/core/dist), '/' to index.html. Only what
  * the mounts name is served; .wasm goes out as application/wasm so the page
  * could also use WebAssembly.instantiateStreaming.
  */
-export async function serveStatic(mounts: Record<string, string>): Promise<StaticServer> {
+export async function serveStatic(mounts: Record<string, string>, options: ServeOptions = {}): Promise<StaticServer> {
+  const extra = options.isolated ? ISOLATION_HEADERS : {};
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -43,7 +55,7 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${pathname}`);
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...extra });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve, reject) => {

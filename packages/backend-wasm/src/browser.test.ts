@@ -20,10 +20,17 @@ const MOUNTS = {
   '/backend-wasm/': here('../dist'),
   '/': here('../e2e'),
 };
-const BUILT = [here('../../core/dist/index.js'), here('../dist/index.js'), here('../dist/neurite-simd.wasm'), here('../dist/neurite-scalar.wasm')];
-const VARIANTS = ['simd-url', 'scalar-url', 'simd-bytes', 'scalar-bytes', 'packaged'] as const;
+const BUILT = ['../../core/dist/index.js', '../dist/index.js', '../dist/neurite-simd.wasm', '../dist/neurite-scalar.wasm', '../dist/neurite-simd-threads.wasm'].map(here);
+const VARIANTS = ['simd-url', 'scalar-url', 'simd-bytes', 'scalar-bytes', 'packaged', 'threads'] as const;
 
-type Result = ReturnType<typeof workload> & { backend: string; simd: boolean; simdSupported: boolean };
+type Result = ReturnType<typeof workload> & {
+  backend: string;
+  simd: boolean;
+  simdSupported: boolean;
+  threads: number;
+  threadsReason?: string;
+  crossOriginIsolated: boolean;
+};
 
 /** float32 in the browser against float32 in Node: the SIMD and scalar builds sum in different orders. */
 function expectClose(label: string, actual: readonly number[], expected: readonly number[]): void {
@@ -41,7 +48,15 @@ function expectClose(label: string, actual: readonly number[], expected: readonl
 const noBrowserHere = process.env.CI !== 'true' && chromiumMissing() !== undefined;
 if (noBrowserHere) console.warn(`browser test skipped: ${chromiumMissing()} (CI installs it and runs the test)`);
 
-describe.skipIf(process.env[SKIP_ENV] === '1' || noBrowserHere)('backend-wasm in Chromium (built dist/, import map, no bundler)', () => {
+/**
+ * The page twice: served plainly, and cross-origin isolated (COOP/COEP), where
+ * SharedArrayBuffer exists and the threaded build runs matMul on a Web Worker
+ * too. Plainly served, asking for threads must fall back to one, saying why.
+ */
+describe.skipIf(process.env[SKIP_ENV] === '1' || noBrowserHere).each([
+  { isolated: false, label: 'plain page' },
+  { isolated: true, label: 'cross-origin isolated page' },
+])('backend-wasm in Chromium (built dist/, import map, no bundler): $label', ({ isolated }) => {
   let server: StaticServer | undefined;
   let browser: Chromium | undefined;
   let page: Page;
@@ -64,7 +79,7 @@ describe.skipIf(process.env[SKIP_ENV] === '1' || noBrowserHere)('backend-wasm in
       if (previous !== undefined) await nt.setBackend(previous);
     }
 
-    server = await serveStatic(MOUNTS);
+    server = await serveStatic(MOUNTS, { isolated });
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -97,6 +112,12 @@ describe.skipIf(process.env[SKIP_ENV] === '1' || noBrowserHere)('backend-wasm in
       expect(result.backend).toBe('wasm');
       expect(result.simdSupported, 'Chromium validates WebAssembly SIMD').toBe(true);
       expect(result.simd).toBe(!variant.startsWith('scalar'));
+      expect(result.crossOriginIsolated, 'the page is cross-origin isolated exactly when served with COOP/COEP').toBe(isolated);
+      if (variant === 'threads' && isolated) expect(result.threads, `threads (${result.threadsReason ?? 'no reason given'})`).toBe(2);
+      else if (variant === 'threads') {
+        expect(result.threads).toBe(1);
+        expect(result.threadsReason).toMatch(/cross-origin isolated|SharedArrayBuffer/);
+      } else expect(result.threads).toBe(1);
       expectClose('matMul [3,4]x[4,5]', result.matMul, expected.matMul);
       expectClose('matMul [37,45]x[45,29]', result.bigMatMul, expected.bigMatMul);
       expectClose('softmax', result.softmax, expected.softmax);
