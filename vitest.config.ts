@@ -17,13 +17,24 @@ const alias = [
   })),
 ];
 
+/**
+ * backend-wasm's relaxed-SIMD build needs relaxed SIMD in the engine: Node 21+
+ * has it, Node 20 only behind this V8 flag, so its test workers get the flag
+ * there (and its tests still state a skip where an engine lacks it).
+ */
+const relaxedSimdFlag = Number(process.versions.node.split('.')[0]) === 20 ? ['--experimental-wasm-relaxed-simd'] : [];
+
 /** One vitest project per package or app that has a src/ folder, plus the examples. */
 const projects = ['packages', 'apps']
   .flatMap((group) => (existsSync(here(`./${group}`)) ? readdirSync(here(`./${group}`)).map((dir) => `${group}/${dir}`) : []))
   .filter((dir) => existsSync(here(`./${dir}/src`)))
   .map((dir) => ({
     extends: true as const,
-    test: { name: dir.split('/')[1], include: [`${dir}/src/**/*.test.ts`] },
+    test: {
+      name: dir.split('/')[1],
+      include: [`${dir}/src/**/*.test.ts`],
+      ...(dir === 'packages/backend-wasm' ? { execArgv: relaxedSimdFlag } : {}),
+    },
   }))
   .concat({ extends: true as const, test: { name: 'examples', include: ['examples/**/*.test.ts'] } });
 

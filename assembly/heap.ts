@@ -25,6 +25,11 @@ export function simd(): bool {
   return ASC_FEATURE_SIMD;
 }
 
+/** True in the relaxed-SIMD build (its matMul multiply-adds are relaxed_madd: fused where the CPU has FMA). */
+export function relaxed(): bool {
+  return ASC_FEATURE_RELAXED_SIMD;
+}
+
 /** True in the threaded build (shared, imported memory; see packages/backend-wasm/src/threads.ts). */
 export function threads(): bool {
   return ASC_FEATURE_THREADS;

@@ -1,8 +1,12 @@
 import { F64 } from './common';
+import { adamF32, biasActivationF32, reluGradF32, sgdF32, softmaxCrossEntropyF32, softmaxCrossEntropyGradF32 } from './fused-simd';
 
 /*
  * Fused kernels: one pass where the composed ops would make several. Math is
  * in f64 and rounded once on store, like backend-js, so both agree closely.
+ * The SIMD builds run float32 in f32x4 lanes instead (fused-simd.ts): the f64
+ * forms of the optimizer steps were slower than the composed primitive ops,
+ * and Math.exp per element was most of the cross-entropy's time.
  * Activation codes match packages/backend-wasm/src/kernels/fused.ts.
  */
 const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, ELU = 4;
@@ -35,6 +39,7 @@ function biasActivationT<T>(o: usize, bias: usize, rows: i32, n: i32, act: i32):
 /** o[r, j] = act(o[r, j] + bias[j]): the epilogue of fusedMatMul, run right after matMul into o. */
 export function biasActivation(dt: i32, o: usize, bias: usize, rows: i32, n: i32, act: i32): void {
   if (dt == F64) biasActivationT<f64>(o, bias, rows, n, act);
+  else if (ASC_FEATURE_SIMD && (act == LINEAR || act == RELU)) biasActivationF32(o, bias, rows, n, act == RELU);
   else biasActivationT<f32>(o, bias, rows, n, act);
 }
 
@@ -59,6 +64,7 @@ function activationGradT<T>(dy: usize, y: usize, o: usize, n: i32, act: i32): vo
 /** dz = dy * f'(z), written through y = f(z). */
 export function activationGrad(dt: i32, dy: usize, y: usize, o: usize, n: i32, act: i32): void {
   if (dt == F64) activationGradT<f64>(dy, y, o, n, act);
+  else if (ASC_FEATURE_SIMD && act == RELU) reluGradF32(dy, y, o, n);
   else activationGradT<f32>(dy, y, o, n, act);
 }
 
@@ -93,6 +99,7 @@ function softmaxCrossEntropyT<T>(y: usize, z: usize, o: usize, rows: i32, c: i32
 /** Per row: logSumExp(z) * sum(y) - sum(y * z) = -sum(y * logSoftmax(z)). */
 export function softmaxCrossEntropy(dt: i32, y: usize, z: usize, o: usize, rows: i32, c: i32): void {
   if (dt == F64) softmaxCrossEntropyT<f64>(y, z, o, rows, c);
+  else if (ASC_FEATURE_SIMD) softmaxCrossEntropyF32(y, z, o, rows, c);
   else softmaxCrossEntropyT<f32>(y, z, o, rows, c);
 }
 
@@ -118,6 +125,7 @@ function softmaxCrossEntropyGradT<T>(y: usize, z: usize, dy: usize, o: usize, ro
 /** dL/dz = dy * (softmax(z) * sum(y) - y), row by row. */
 export function softmaxCrossEntropyGrad(dt: i32, y: usize, z: usize, dy: usize, o: usize, rows: i32, c: i32): void {
   if (dt == F64) softmaxCrossEntropyGradT<f64>(y, z, dy, o, rows, c);
+  else if (ASC_FEATURE_SIMD) softmaxCrossEntropyGradF32(y, z, dy, o, rows, c);
   else softmaxCrossEntropyGradT<f32>(y, z, dy, o, rows, c);
 }
 
@@ -136,6 +144,7 @@ function sgdUpdateT<T>(w: usize, g: usize, b: usize, n: i32, lr: f64, momentum: 
 /** In place: b = mu*b + g + wd*w; w -= lr * (nesterov ? g + wd*w + mu*b : b). */
 export function sgdUpdate(dt: i32, w: usize, g: usize, b: usize, n: i32, lr: f64, momentum: f64, nesterov: i32, wd: f64): void {
   if (dt == F64) sgdUpdateT<f64>(w, g, b, n, lr, momentum, nesterov != 0, wd);
+  else if (ASC_FEATURE_SIMD) sgdF32(w, g, b, n, lr, momentum, nesterov != 0, wd);
   else sgdUpdateT<f32>(w, g, b, n, lr, momentum, nesterov != 0, wd);
 }
 
@@ -157,5 +166,6 @@ function adamUpdateT<T>(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f64,
 /** In place: one Adam/AdamW step; c1, c2 are the bias corrections 1 - beta^t. */
 export function adamUpdate(dt: i32, w: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, c1: f64, c2: f64, coupled: f64, shrink: f64): void {
   if (dt == F64) adamUpdateT<f64>(w, g, m, v, n, lr, beta1, beta2, eps, c1, c2, coupled, shrink);
+  else if (ASC_FEATURE_SIMD) adamF32(w, g, m, v, n, lr, beta1, beta2, eps, c1, c2, coupled, shrink);
   else adamUpdateT<f32>(w, g, m, v, n, lr, beta1, beta2, eps, c1, c2, coupled, shrink);
 }

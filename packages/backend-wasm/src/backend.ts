@@ -1,15 +1,27 @@
 import { BackendError, SPEC_VERSION, type Backend, type BackendFeatures, type DType } from '@neurite/core';
 import { WasmHeap } from './heap.js';
 import { createKernels } from './kernels/index.js';
-import { instantiate, instantiateThreaded, simdSupported, type WasmSource } from './loader.js';
+import { instantiate, instantiateThreaded, relaxedSimdSupported, simdSupported, type WasmSource } from './loader.js';
 import { THREADS_MIN_WORK, ThreadPool, threadsUnavailable } from './threads.js';
 
 export interface WasmBackendOptions {
   /** 'auto' (default) picks the SIMD build when the engine validates SIMD; true/false force one build. */
   simd?: boolean | 'auto';
   /**
+   * The relaxed-SIMD build (neurite-simd-relaxed.wasm): float32 matMul
+   * multiply-adds are f32x4.relaxed_madd, fused (one rounding) where the CPU
+   * has FMA, with a 6x8 register tile that plain SIMD cannot hold. 'auto'
+   * (default) uses it when the SIMD build is selected, the engine validates
+   * relaxed SIMD (Chrome 114+, Node 22+; Node 20 with
+   * --experimental-wasm-relaxed-simd) and matMul is single-threaded; true
+   * requires it, false keeps the plain SIMD build (bit-identical results on
+   * every CPU).
+   */
+  relaxed?: boolean | 'auto';
+  /**
    * The .wasm to load instead of the packaged one: bytes, a URL, or a file
-   * path in Node. It must be the build `simd` selects.
+   * path in Node. It must be the build `simd` selects; with `relaxed` left
+   * 'auto', either SIMD build (plain or relaxed) is accepted.
    */
   wasm?: WasmSource;
   /**
@@ -39,6 +51,8 @@ export interface WasmMemoryInfo {
 
 export interface WasmBackend extends Backend<number> {
   readonly simd: boolean;
+  /** Whether the relaxed-SIMD build runs (float32 matMul with relaxed_madd). */
+  readonly relaxed: boolean;
   /** Threads matMul runs on (1 when threads were not asked for or are unavailable). */
   readonly threads: number;
   memoryInfo(): WasmMemoryInfo;
@@ -57,12 +71,21 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const useSimd = wanted === 'auto' ? supported : wanted;
   const wantedThreads = await resolveThreads(options.threads ?? 1);
   const why = wantedThreads > 1 ? (threadsUnavailable() ?? (useSimd ? null : 'the threaded build needs WebAssembly SIMD')) : null;
-  const threaded = wantedThreads > 1 && why === null ? await instantiateThreaded(options.threadsWasm) : null;
-  const exports = threaded?.exports ?? (await instantiate(useSimd, options.wasm));
+  const useThreads = wantedThreads > 1 && why === null;
+  const useRelaxed = chooseRelaxed(options.relaxed ?? 'auto', useSimd, useThreads);
+  const threaded = useThreads ? await instantiateThreaded(options.threadsWasm) : null;
+  const exports = threaded?.exports ?? (await instantiate(useRelaxed ? 'relaxed' : useSimd ? 'simd' : 'scalar', options.wasm));
   const simd = exports.simd() !== 0;
   if (simd !== useSimd) {
     throw new BackendError(
       `wasm: the module passed as options.wasm is the ${simd ? 'SIMD' : 'scalar'} build but ${useSimd ? 'SIMD' : 'scalar'} was selected - pass the matching file or set simd`,
+    );
+  }
+  const relaxed = exports.relaxed() !== 0;
+  // With relaxed 'auto', a module passed as options.wasm decides; an explicit choice must match it.
+  if (relaxed !== useRelaxed && options.relaxed !== undefined && options.relaxed !== 'auto') {
+    throw new BackendError(
+      `wasm: the module passed as options.wasm is the ${relaxed ? 'relaxed-SIMD' : 'plain SIMD'} build but relaxed: ${String(options.relaxed)} was set - pass the matching file or leave relaxed 'auto'`,
     );
   }
   const heap = new WasmHeap(exports);
@@ -84,6 +107,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     specVersion: SPEC_VERSION,
     dtypes: ['float32', 'int32', 'float64'] satisfies DType[],
     simd,
+    relaxed,
     threads,
     alloc: (dtype, size) => {
       if (disposed) throw new BackendError(`wasm: alloc of ${dtype} x ${size} after dispose() - create a new backend`);
@@ -98,7 +122,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     kernels: createKernels(heap),
     features: (): BackendFeatures => ({
       simd,
-      build: threaded ? 'neurite-simd-threads.wasm' : simd ? 'neurite-simd.wasm' : 'neurite-scalar.wasm',
+      build: threaded ? 'neurite-simd-threads.wasm' : relaxed ? 'neurite-simd-relaxed.wasm' : simd ? 'neurite-simd.wasm' : 'neurite-scalar.wasm',
+      relaxedSimd: relaxed,
       threads,
       ...(threadsReason === undefined ? {} : { threadsReason }),
       heapBytes: heap.heapBytes,
@@ -113,6 +138,23 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       heap.threads = null;
     },
   };
+}
+
+/** Whether to load the relaxed-SIMD build; throws when it is required but cannot be used. */
+function chooseRelaxed(wanted: boolean | 'auto', simd: boolean, threaded: boolean): boolean {
+  if (wanted === false) return false;
+  const supported = relaxedSimdSupported();
+  if (wanted === 'auto') return simd && !threaded && supported;
+  if (!simd) throw new BackendError(`wasm: relaxed SIMD was requested with the scalar build - set simd to true or 'auto', or relaxed to 'auto'`);
+  if (threaded) {
+    throw new BackendError(`wasm: relaxed SIMD was requested with threads > 1, but the threaded build uses plain SIMD - set threads to 1 or relaxed to 'auto'`);
+  }
+  if (!supported) {
+    throw new BackendError(
+      `wasm: relaxed SIMD was requested but this engine does not support WebAssembly relaxed SIMD (Chrome 114+, Node 22+, or Node 20 with --experimental-wasm-relaxed-simd) - use { relaxed: 'auto' } or false`,
+    );
+  }
+  return true;
 }
 
 async function resolveThreads(threads: number | 'auto'): Promise<number> {

@@ -8,7 +8,9 @@ import { withBoundsGuard } from './debug-guard.js';
  * The seven convolution and pooling kernels called directly on explicit
  * geometry (no core op in between), on seeded random inputs, against float64
  * textbook loops written here. Shapes reach every branch of the adapters:
- * the 1x1 shortcut, several im2col chunks (M*K above 2^20 elements, so the
+ * the patch-free float32 kernels (8- and 4-channel blocks, short pixel
+ * blocks, the input gradient as a convolution; split over the pool in the
+ * threaded build), the 1x1 shortcut, several im2col chunks (M*K above 2^20 elements, so the
  * filter gradient sums partial products), stride, dilation, uneven padding,
  * one and many channels, overlapping and disjoint pooling windows.
  */
@@ -32,7 +34,7 @@ const conv = (x: ConvCase['x'], f: ConvCase['f'], out: [number, number], a: Part
 
 const CONVS: ConvCase[] = [
   conv([2, 6, 7, 3], [3, 3, 3, 4], [6, 7], { padTop: 1, padLeft: 1 }),
-  // Ci <= 2 with Co a multiple of 32: the direct float32 SIMD kernel (one and two 32-channel blocks).
+  // A first layer (Ci 1 or 2) with one and with several 8-channel blocks of output, stride and dilation.
   conv([1, 28, 28, 1], [3, 3, 1, 32], [28, 28], { padTop: 1, padLeft: 1 }),
   conv([2, 9, 8, 2], [3, 3, 2, 64], [5, 4], { strideH: 2, strideW: 2, dilationH: 1, dilationW: 2, padTop: 1, padLeft: 1 }),
   conv([2, 9, 9, 1], [3, 3, 1, 6], [9, 9], { padTop: 1, padLeft: 1 }),
@@ -44,6 +46,16 @@ const CONVS: ConvCase[] = [
   conv([1, 9, 9, 2], [2, 2, 2, 3], [3, 3], { strideH: 3, strideW: 3 }),
   // M*K = 4096*288 > 2^20: three im2col chunks.
   conv([4, 32, 32, 32], [3, 3, 32, 8], [32, 32], { padTop: 1, padLeft: 1 }),
+  // Patch-free float32 SIMD kernels (Co and, for dx, Ci multiples of 4): the MNIST CNN's two layers
+  // ('valid' reads x in place; 'same' pads), an 8-block plus a 4-block of channels, rows of output
+  // that end in a short block of pixels (OW % 5 = 1..4), stride and dilation (dx via the matMul then).
+  conv([2, 28, 28, 1], [3, 3, 1, 8], [26, 26]),
+  conv([2, 14, 14, 8], [3, 3, 8, 16], [14, 14], { padTop: 1, padLeft: 1 }),
+  conv([2, 6, 8, 4], [3, 3, 4, 12], [6, 8], { padTop: 1, padLeft: 1 }),
+  conv([1, 7, 9, 12], [2, 3, 12, 4], [7, 7], { padTop: 1, padLeft: 0 }),
+  conv([2, 9, 11, 4], [3, 3, 4, 4], [5, 7], { dilationH: 2, dilationW: 2 }),
+  conv([1, 9, 12, 4], [3, 2, 4, 8], [5, 6], { dilationH: 1, dilationW: 2, padTop: 1, padLeft: 1 }),
+  conv([2, 9, 9, 8], [3, 3, 8, 8], [5, 5], { strideH: 2, strideW: 2, padTop: 1, padLeft: 1 }),
 ];
 
 interface PoolCase {

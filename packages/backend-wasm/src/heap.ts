@@ -8,6 +8,7 @@ export interface WasmExports {
   free(ptr: number): void;
   heapSize(): number;
   simd(): number;
+  relaxed(): number;
   binary(op: number, dt: number, a: number, b: number, o: number, rank: number, shape: number, sa: number, sb: number): void;
   where(cdt: number, dt: number, c: number, a: number, b: number, o: number, rank: number, shape: number, sc: number, sa: number, sb: number): void;
   unary(op: number, dt: number, x: number, o: number, n: number, alpha: number): void;
@@ -39,7 +40,10 @@ export interface WasmExports {
   im2col(dt: number, x: number, col: number, geom: number, r0: number, r1: number): void;
   col2im(dt: number, col: number, dx: number, geom: number, r0: number, r1: number): void;
   accumulate(dt: number, dst: number, src: number, n: number): void;
-  conv2dDirect(x: number, f: number, o: number, geom: number, co: number, r0: number, r1: number): void;
+  convPaddedBytes(geom: number): number;
+  conv2dImages(x: number, f: number, o: number, geom: number, co: number, pad: number, b0: number, b1: number): void;
+  conv2dFilterGrad(x: number, dy: number, dw: number, geom: number, co: number, pad: number, b0: number, b1: number): void;
+  flipFilter(f: number, dst: number, kh: number, kw: number, ci: number, co: number): void;
   maxPool(dt: number, x: number, o: number, geom: number): void;
   avgPool(dt: number, x: number, o: number, geom: number): void;
   maxPoolGrad(dt: number, x: number, dy: number, dx: number, geom: number): void;

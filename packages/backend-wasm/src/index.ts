@@ -3,7 +3,7 @@ import { createWasmBackend, type WasmBackendOptions } from './backend.js';
 import { simdSupported } from './loader.js';
 
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions, type WasmMemoryInfo } from './backend.js';
-export { simdSupported, type WasmSource } from './loader.js';
+export { relaxedSimdSupported, simdSupported, type WasmSource } from './loader.js';
 
 /** Above backend-js (1), so 'auto' prefers wasm; the SIMD build above the scalar one. */
 export const WASM_SIMD_PRIORITY = 3;

@@ -20,6 +20,28 @@ export function simdSupported(): boolean {
   }
 }
 
+/**
+ * A module whose only function uses a relaxed-SIMD instruction (three
+ * f32x4.splat of f32.const 0, then f32x4.relaxed_madd): it validates exactly
+ * when the engine has relaxed SIMD (Chrome 114+, Node 22+; Node 20 behind
+ * --experimental-wasm-relaxed-simd).
+ */
+export const RELAXED_SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 28, 1, 26, 0, 67, 0, 0, 0, 0, 253, 19, 67, 0, 0,
+  0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 253, 133, 2, 11,
+]);
+
+export function relaxedSimdSupported(): boolean {
+  try {
+    return WebAssembly.validate(RELAXED_SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** Which packaged build to load: scalar, SIMD, relaxed SIMD (FMA matMul), or the threaded SIMD one. */
+export type PackagedBuild = 'scalar' | 'simd' | 'relaxed' | 'threads';
+
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 async function readFile(path: string | URL): Promise<Uint8Array<ArrayBuffer>> {
@@ -33,13 +55,17 @@ async function readFile(path: string | URL): Promise<Uint8Array<ArrayBuffer>> {
  * runs from its TypeScript source (tests), they are in ../dist. The literal
  * `new URL('./x.wasm', import.meta.url)` form lets bundlers find and copy them.
  */
-function packagedUrls(simd: boolean | 'threads'): URL[] {
-  if (simd === 'threads') {
-    return [new URL('./neurite-simd-threads.wasm', import.meta.url), new URL('../dist/neurite-simd-threads.wasm', import.meta.url)];
+function packagedUrls(build: PackagedBuild): URL[] {
+  switch (build) {
+    case 'threads':
+      return [new URL('./neurite-simd-threads.wasm', import.meta.url), new URL('../dist/neurite-simd-threads.wasm', import.meta.url)];
+    case 'relaxed':
+      return [new URL('./neurite-simd-relaxed.wasm', import.meta.url), new URL('../dist/neurite-simd-relaxed.wasm', import.meta.url)];
+    case 'simd':
+      return [new URL('./neurite-simd.wasm', import.meta.url), new URL('../dist/neurite-simd.wasm', import.meta.url)];
+    case 'scalar':
+      return [new URL('./neurite-scalar.wasm', import.meta.url), new URL('../dist/neurite-scalar.wasm', import.meta.url)];
   }
-  return simd
-    ? [new URL('./neurite-simd.wasm', import.meta.url), new URL('../dist/neurite-simd.wasm', import.meta.url)]
-    : [new URL('./neurite-scalar.wasm', import.meta.url), new URL('../dist/neurite-scalar.wasm', import.meta.url)];
 }
 
 async function fetchBytes(url: URL | string): Promise<ArrayBuffer> {
@@ -54,8 +80,8 @@ async function bytesOf(source: WasmSource): Promise<BufferSource> {
   return fetchBytes(source);
 }
 
-async function packagedBytes(simd: boolean | 'threads'): Promise<BufferSource> {
-  const urls = packagedUrls(simd);
+async function packagedBytes(build: PackagedBuild): Promise<BufferSource> {
+  const urls = packagedUrls(build);
   if (!isNode) return fetchBytes(urls[0]);
   let last: unknown;
   for (const url of urls) {
@@ -72,7 +98,7 @@ async function packagedBytes(simd: boolean | 'threads'): Promise<BufferSource> {
 }
 
 const REQUIRED_EXPORTS = [
-  'memory', 'alloc', 'free', 'heapSize', 'simd', 'binary', 'where', 'unary', 'cast', 'matMul', 'reduce', 'transpose',
+  'memory', 'alloc', 'free', 'heapSize', 'simd', 'relaxed', 'binary', 'where', 'unary', 'cast', 'matMul', 'reduce', 'transpose',
   'slice', 'pad', 'concatPart', 'gather', 'scatterAdd', 'broadcastTo', 'tile', 'reverse', 'oneHot',
   'matMulRows', 'matMulScratch', 'matMulShared', 'matMulSharedScratch', 'matMulPackedB', 'threads',
 ] as const satisfies readonly (keyof WasmExports)[];
@@ -82,8 +108,8 @@ export class WasmAbort extends Error {
   override name = 'WasmAbort';
 }
 
-export async function instantiate(simd: boolean, source?: WasmSource): Promise<WasmExports> {
-  const bytes = source === undefined ? await packagedBytes(simd) : await bytesOf(source);
+export async function instantiate(build: Exclude<PackagedBuild, 'threads'>, source?: WasmSource): Promise<WasmExports> {
+  const bytes = source === undefined ? await packagedBytes(build) : await bytesOf(source);
   return link(await WebAssembly.compile(bytes));
 }
 

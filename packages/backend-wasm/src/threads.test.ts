@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWasmBackend, type WasmBackend } from './backend.js';
 import { splitBatches } from './kernels/matmul.js';
+import { relaxedSimdSupported } from './loader.js';
+
+/** The single-threaded build 'auto' picks: relaxed SIMD where the engine has it. */
+const SINGLE_BUILD = relaxedSimdSupported() ? 'neurite-simd-relaxed.wasm' : 'neurite-simd.wasm';
 
 const open: WasmBackend[] = [];
 afterEach(() => {
@@ -60,7 +64,8 @@ describe('threads', () => {
   });
 
   it('runs a large matMul on two threads bit for bit as on one', async () => {
-    const one = await backend({ threads: 1 });
+    // The threaded build is plain SIMD (no relaxed madd): its single-threaded twin is relaxed: false.
+    const one = await backend({ threads: 1, relaxed: false });
     const two = await backend({ threads: 2 });
     expect(two.threads).toBe(2);
     expect(two.features?.()).toMatchObject({ threads: 2, build: 'neurite-simd-threads.wasm' });
@@ -73,7 +78,7 @@ describe('threads', () => {
   });
 
   it('splits transposed and batched matMuls bit for bit as on one thread', async () => {
-    const one = await backend({ threads: 1 });
+    const one = await backend({ threads: 1, relaxed: false });
     const two = await backend({ threads: 2, threadsMinWork: 0 });
     const cases: Case[] = [
       { batch: [1, 1], m: 131, k: 300, n: 19, ta: true, tb: false },
@@ -93,7 +98,7 @@ describe('threads', () => {
 
   it('keeps working after the heap grows (workers see the new memory)', async () => {
     const two = await backend({ threads: 2, threadsMinWork: 0 });
-    const one = await backend({ threads: 1 });
+    const one = await backend({ threads: 1, relaxed: false });
     const before = two.memoryInfo().heapBytes;
     const big = two.alloc('float32', 16 * 2 ** 20); // 64 MiB: forces memory.grow
     expect(two.memoryInfo().heapBytes).toBeGreaterThan(before);
@@ -108,7 +113,7 @@ describe('threads', () => {
     expect(auto.threads).toBe(availableParallelism());
     const single = await backend({});
     expect(single.threads).toBe(1);
-    expect(single.features?.()).toMatchObject({ threads: 1, build: 'neurite-simd.wasm' });
+    expect(single.features?.()).toMatchObject({ threads: 1, build: SINGLE_BUILD });
   });
 
   it('falls back to one thread with a reason when SIMD is off', async () => {
@@ -124,7 +129,7 @@ describe('threads', () => {
     try {
       const b = await backend({ threads: 2 });
       expect(b.threads).toBe(1);
-      expect(b.features?.()).toMatchObject({ threads: 1, build: 'neurite-simd.wasm' });
+      expect(b.features?.()).toMatchObject({ threads: 1, build: SINGLE_BUILD });
       expect(b.features?.().threadsReason).toMatch(/SharedArrayBuffer is unavailable/);
     } finally {
       vi.unstubAllGlobals();

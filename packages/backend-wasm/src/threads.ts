@@ -27,9 +27,9 @@ const FAILED = 2; // 1 when the job threw (a trap): main raises a BackendError
 const ARGS = 3; // the job: its kind (a Job index), then that kernel's arguments
 
 /** The kernels a worker runs, by the index a job starts with. */
-export const Job = { rows: 0, shared: 1 } as const;
+export const Job = { rows: 0, shared: 1, convImages: 2, convFilterGrad: 3 } as const;
 /** Arguments of each kind of job, after the kind. */
-const ARITY = [15, 17];
+const ARITY = [15, 17, 8, 8];
 
 /**
  * The worker's whole program, as source text so it needs no separate file:
@@ -44,7 +44,8 @@ function start(data, post) {
   const instance = new WebAssembly.Instance(module, {
     env: { memory, abort() { throw new Error('wasm abort'); } },
   });
-  const kernels = [instance.exports.matMulRows, instance.exports.matMulShared];
+  const e = instance.exports;
+  const kernels = [e.matMulRows, e.matMulShared, e.conv2dImages, e.conv2dFilterGrad];
   const ctl = new Int32Array(memory.buffer, control + slot * SLOT_INTS * 4, SLOT_INTS);
   post('ready');
   let seen = 0;
@@ -195,7 +196,8 @@ export class ThreadPool {
     let failure: unknown = null;
     try {
       const [kind, ...args] = jobs[0];
-      const kernel = kind === Job.rows ? this.exports.matMulRows : this.exports.matMulShared;
+      const e = this.exports;
+      const kernel = [e.matMulRows, e.matMulShared, e.conv2dImages, e.conv2dFilterGrad][kind];
       if (args.length !== ARITY[kind]) throw new BackendError(`wasm: job ${kind} takes ${ARITY[kind]} arguments, not ${args.length}`);
       (kernel as (...xs: number[]) => void)(...args);
     } catch (e) {
