@@ -56,6 +56,20 @@ describe('tidy', () => {
     expect(delta(base)).toEqual({ tensors: 0, bytes: 0 });
   });
 
+  it('returns plain data (typed arrays, alone or beside a tensor) untouched and frees what made it', () => {
+    const base = memory();
+    const { values, kept } = tidy(() => {
+      const x = mul(ones([1000]), 2);
+      return { values: x.dataSync(), kept: add(x, 1) };
+    });
+    expect(values).toBeInstanceOf(Float32Array);
+    expect(values.length).toBe(1000);
+    expect(values.every((v) => v === 2)).toBe(true);
+    expect(delta(base)).toEqual({ tensors: 1, bytes: 4000 });
+    kept.dispose();
+    expect(delta(base)).toEqual({ tensors: 0, bytes: 0 });
+  });
+
   it('keeps tensors returned inside arrays and objects', () => {
     const base = memory();
     let dropped!: Tensor;
