@@ -1,5 +1,6 @@
 // Simulation throughput: the same federated run with 10 clients in this thread
-// and on N worker threads (default 2), timed whole (worker start-up included).
+// and on N worker threads (default 2), each timed after one untimed warm-up round
+// (worker start-up excluded, as in a long-lived simulation).
 // Usage (after npm run build): node packages/federated/examples/speed.mjs [wasm|js] [workers] [rounds]
 import { registerBackend, setBackend } from '@neurite/core';
 import { loadMnistArrays, partition } from '@neurite/data';

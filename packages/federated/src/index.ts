@@ -24,5 +24,5 @@ export { saveServerState, loadServerState, type ServerState } from './runtime/ch
 export { secureRound, type SecureAggregationOptions } from './runtime/secure-round.js';
 export { SecAggParticipant } from './secagg/participant.js';
 export type { SecAggRequest, SecAggReply } from './runtime/messages.js';
-export { simulate, timeSimulation, clientSpecs, centralEvaluator, type SimulationOptions } from './runtime/simulation.js';
+export { simulate, timeSimulation, clientSpecs, centralEvaluator, type SimulationOptions, type TimeSimulationOptions } from './runtime/simulation.js';
 export { mixSeed } from './runtime/seeds.js';

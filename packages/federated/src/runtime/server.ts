@@ -153,7 +153,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
     const t0 = performance.now();
     const global = params;
     const config = strategy.fitConfig(round);
-    let accepted: { id: number; res: FitRes }[] = [];
+    let accepted: { id: number; res: FitRes; flat?: Float64Array }[] = [];
     let secureMean: Float64Array | null = null;
     let secureLoss = NaN;
     let dropped: RoundRecord['dropped'] = [];
@@ -179,20 +179,22 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
         log(`round ${round}: secure aggregation failed (${r.why ?? `${r.included.length} inputs, ${minFit} needed`})${attempt < maxRetries ? ' - retrying the round' : ''}`);
         continue;
       }
+      // Each answer is checked and flattened as soon as it arrives: with clients on worker threads
+      // this runs while the others still train, so little is left for this thread after the last answer.
       const answers = await Promise.all(
-        sampled.map((id) =>
-          withTimeout(byId.get(id)!, () => byId.get(id)!.fit({ round, params: global, config: { ...config, seed: mixSeed(seed, round, id, PURPOSE.fit) } }), timeoutMs),
-        ),
+        sampled.map(async (id): Promise<{ a: FitRes | typeof TIMED_OUT | Error; why?: string | null; flat?: Float64Array }> => {
+          const a = await withTimeout(byId.get(id)!, () => byId.get(id)!.fit({ round, params: global, config: { ...config, seed: mixSeed(seed, round, id, PURPOSE.fit) } }), timeoutMs);
+          if (a === TIMED_OUT || a instanceof Error) return { a };
+          const why = rejectionReason(global, a, options.limits);
+          return { a, why, flat: why ? undefined : flatten(a.params) };
+        }),
       );
-      answers.forEach((a, k) => {
+      answers.forEach(({ a, why, flat }, k) => {
         const id = sampled[k];
         if (a === TIMED_OUT) dropped.push({ id, reason: `no answer within ${timeoutMs} ms` });
         else if (a instanceof Error) dropped.push({ id, reason: a.message });
-        else {
-          const why = rejectionReason(global, a, options.limits);
-          if (why) rejected.push({ id, reason: why });
-          else accepted.push({ id, res: a });
-        }
+        else if (why) rejected.push({ id, reason: why });
+        else accepted.push({ id, res: a, flat });
       });
       for (const d of dropped) log(`round ${round}: client ${d.id} dropped: ${d.reason}`);
       for (const r of rejected) log(`round ${round}: update of client ${r.id} rejected: ${r.reason}`);
@@ -204,7 +206,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
     }
 
     const flatGlobal = flatten(global);
-    const updates: ClientUpdate[] = secureMean ? [] : accepted.map(({ id, res }) => ({ clientId: id, params: flatten(res.params), numExamples: res.numExamples }));
+    const updates: ClientUpdate[] = secureMean ? [] : accepted.map(({ id, res, flat }) => ({ clientId: id, params: flat ?? flatten(res.params), numExamples: res.numExamples }));
     let next: Float64Array;
     const record: Partial<RoundRecord> = {};
     if (secureMean) {

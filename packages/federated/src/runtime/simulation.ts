@@ -7,6 +7,7 @@ import { runFederated, type FederatedResult, type ServerOptions } from './server
 import type { Behaviour, ClientData, ClientSpec, LocalTraining, ModelSpec } from './task.js';
 import { WorkerPool } from './worker-pool.js';
 import type { BackendSpec } from './worker-protocol.js';
+import { mixSeed } from './seeds.js';
 
 export interface SimulationOptions extends Omit<ServerOptions, 'clients' | 'initialParams' | 'evaluate'> {
   model: ModelSpec;
@@ -98,17 +99,46 @@ export async function simulate(options: SimulationOptions): Promise<FederatedRes
   }
 }
 
+export interface TimeSimulationOptions extends Omit<SimulationOptions, 'workers' | 'test' | 'checkpoint' | 'evaluate'> {
+  workers: number;
+  backend: BackendSpec;
+  /** Untimed rounds before the timed ones, on each side (default 1). */
+  warmupRounds?: number;
+}
+
 /**
- * Times the same simulation in this thread and on `workers` threads and
- * returns both throughputs (client examples trained per second) and their
- * ratio: what a benchmark suite reports. No evaluation runs in the timed part.
+ * Times the same simulation with the clients in this thread and on
+ * `workers` threads and returns both throughputs (client examples trained
+ * per second) and their ratio: what the bench suite reports. Each side first
+ * runs `warmupRounds` untimed rounds, which start the workers, send them
+ * their clients' data, build the clients' models and let the JIT compile
+ * (once per thread), then times `rounds` rounds with the same clients, as a
+ * long-lived simulation runs. The strategy starts from the same state on
+ * both sides. No evaluation runs.
  */
-export async function timeSimulation(options: Omit<SimulationOptions, 'workers' | 'test'> & { workers: number; backend: BackendSpec }): Promise<{ inProcess: number; workers: number; speedup: number }> {
+export async function timeSimulation(options: TimeSimulationOptions): Promise<{ inProcess: number; workers: number; speedup: number }> {
+  const warmup = options.warmupRounds ?? 1;
+  if (!Number.isInteger(warmup) || warmup < 0) throw new ArgumentError(`timeSimulation: warmupRounds must be an integer >= 0, got ${warmup}`);
+  if (!Number.isInteger(options.workers) || options.workers < 1) throw new ArgumentError(`timeSimulation: workers must be an integer >= 1, got ${options.workers}`);
   const examples = options.partition.reduce((n, p) => n + p.length, 0) * options.training.epochs * options.rounds;
-  // Both runs are timed whole: the threaded one includes starting its workers and sending them their data.
-  const inProcess = await simulate({ ...options, workers: 0 });
-  const threaded = await simulate({ ...options });
-  const a = examples / inProcess.seconds;
-  const b = examples / threaded.seconds;
+  const strategyState = options.strategy.state();
+  const secondsOf = async (workers: number): Promise<number> => {
+    const specs = clientSpecs(options);
+    const pool = workers > 0 ? new WorkerPool(specs, { workers, backend: options.backend }) : null;
+    const clients: ClientProxy[] = pool ? pool.proxies : specs.map((s) => new LocalClient(s));
+    options.strategy.restore(strategyState);
+    try {
+      const warm = await runFederated({ ...options, clients, initialParams: options.initialParams ?? initialWeights(options.model, options.seed), rounds: warmup });
+      const t0 = performance.now();
+      // Another seed, so the timed rounds draw other shuffles than the warm-up's.
+      await runFederated({ ...options, clients, initialParams: warm.params, seed: mixSeed(options.seed, warmup) });
+      return (performance.now() - t0) / 1000;
+    } finally {
+      if (pool) await pool.close();
+      else await Promise.all(clients.map((c) => c.close?.()));
+    }
+  };
+  const a = examples / (await secondsOf(0));
+  const b = examples / (await secondsOf(options.workers));
   return { inProcess: a, workers: b, speedup: b / a };
 }

@@ -10,6 +10,7 @@ import { register } from '@neurite/backend-js';
 import { FedAvg } from '../strategies/fedavg.js';
 import { LocalClient, initialWeights } from './local-client.js';
 import { runFederated } from './server.js';
+import { timeSimulation } from './simulation.js';
 import type { Behaviour, ClientData, ClientSpec, ModelSpec } from './task.js';
 import { WorkerPool } from './worker-pool.js';
 import type { BackendSpec } from './worker-protocol.js';
@@ -99,6 +100,19 @@ describe('clients on worker threads', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('timeSimulation times rounds after untimed warm-up rounds on each side, with the same clients', async () => {
+    const train = blobs(120, 9);
+    const partition = [0, 1, 2, 3].map((c) => Int32Array.from({ length: 30 }, (_, i) => c * 30 + i));
+    const options = { model, train, partition, training: { epochs: 1, batchSize: 8, learningRate: 0.1 }, strategy: new FedAvg(), rounds: 2, seed: 1, workers: 2, backend: JS };
+    const seen: number[] = [];
+    const r = await timeSimulation({ ...options, warmupRounds: 1, onRound: (rec) => seen.push(rec.round) });
+    // Each side: one warm-up round, then the two timed rounds (numbered from 1 again).
+    expect(seen).toEqual([1, 1, 2, 1, 1, 2]);
+    for (const v of [r.inProcess, r.workers]) expect(v > 0 && Number.isFinite(v)).toBe(true);
+    expect(r.speedup).toBeCloseTo(r.workers / r.inProcess, 12);
+    await expect(timeSimulation({ ...options, warmupRounds: -1 })).rejects.toThrow(/warmupRounds must be an integer >= 0/);
   });
 
   it('a backend that cannot start fails the calls with its reason', async () => {
