@@ -119,7 +119,10 @@ export const CONTENDERS = [
       register();
     },
   }),
-  wasmVariant('wasm-simd', 'SIMD build', { simd: true, threads: 1 }),
+  wasmVariant('wasm-simd', 'SIMD build', { simd: true, relaxed: false, threads: 1 }),
+  // Fused multiply-add matMul (relaxed_madd, 6x8 tile); elsewhere it equals wasm-simd. Where the engine
+  // lacks relaxed SIMD (Node 20 without --experimental-wasm-relaxed-simd) it is listed as unavailable, with why.
+  wasmVariant('wasm-relaxed', 'relaxed-SIMD build', { simd: true, relaxed: true, threads: 1 }),
   wasmVariant('wasm-scalar', 'scalar build', { simd: false, threads: 1 }),
   // Only matMul splits across threads; elsewhere this equals wasm-simd.
   wasmVariant('wasm-threads', 'SIMD, 2 threads', { simd: true, threads: 2 }),
@@ -164,6 +167,8 @@ export const REFERENCE = 'tfjs-cpu';
 export const RATIO_PAIRS = [
   ['js', 'tfjs-cpu'],
   ['wasm-simd', 'tfjs-wasm'],
+  ['wasm-relaxed', 'tfjs-wasm'],
+  ['wasm-relaxed', 'wasm-simd'],
   ['wasm-simd', 'js'],
   ['wasm-scalar', 'tfjs-wasm'],
   ['wasm-threads', 'wasm-simd'],

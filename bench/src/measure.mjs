@@ -58,7 +58,7 @@ function opInstance(kase, c, data) {
 export async function measureCase(suite, kase, contenders, budget, seed) {
   const data = kase.inputs ? makeInputs(kase.inputs, seed) : [];
   const variants = kase.variants ?? [undefined];
-  /** @type {{ id: string, c: Contender, inst: Instance }[]} */
+  /** @type {{ id: string, variant: string | undefined, c: Contender, inst: Instance }[]} */
   const prepared = [];
   /** @type {{ contender: string, reason: string }[]} */
   const unavailable = [];
@@ -69,7 +69,7 @@ export async function measureCase(suite, kase, contenders, budget, seed) {
       try {
         await c.activate();
         const inst = kase.prepare ? await kase.prepare(c, { seed, short: budget.short, variant }) : opInstance(kase, c, data);
-        if (inst) prepared.push({ id, c, inst });
+        if (inst) prepared.push({ id, variant, c, inst });
       } catch (e) {
         unavailable.push({ contender: id, reason: reasonOf(e) });
       }
@@ -77,14 +77,22 @@ export async function measureCase(suite, kase, contenders, budget, seed) {
   }
   const unit = kase.unit ?? suite.unit;
   if (prepared.length === 0) return { id: kase.id, label: kase.label, work: kase.work, unit, timings: [], ratios: [], unavailable };
-  const reference = prepared.find((p) => p.id === REFERENCE) ?? prepared[0];
+  const referenceId = (prepared.find((p) => p.id === REFERENCE) ?? prepared[0]).c.id;
+  const primary = prepared.find((p) => p.c.id === referenceId && p.variant === variants[0]) ?? prepared[0];
+  /**
+   * What a row is checked against: the reference contender's row of the same
+   * variant (a variant may be a yardstick that computes something else, e.g.
+   * training steps beside an explanation), else its primary row.
+   * @param {{ variant: string | undefined }} p
+   */
+  const referenceOf = (p) => (prepared.find((r) => r.c.id === referenceId && r.variant === p.variant) ?? primary).inst.output;
   // Untimed contenders served the agreement check; only their state remains to free.
   const skip = [...(kase.untimed ?? []), ...(budget.short ? (kase.untimedShort ?? []) : [])];
   const untimed = prepared.filter((p) => skip.includes(p.c.id));
   for (const p of untimed) {
     await p.c.activate();
-    p.inst.dispose();
-    const err = maxRelError(p.inst.output, reference.inst.output);
+    await p.inst.dispose();
+    const err = maxRelError(p.inst.output, referenceOf(p));
     if (!(err <= kase.tolerance)) throw new Error(`bench: ${suite.name}/${kase.id}: ${p.id} disagrees with the reference (max rel error ${err.toExponential(2)})`);
   }
   const timed = prepared.filter((p) => !untimed.includes(p));
@@ -122,13 +130,14 @@ export async function measureCase(suite, kase, contenders, budget, seed) {
   }
   for (const p of timed) {
     await p.c.activate();
-    p.inst.dispose();
+    await p.inst.dispose();
   }
 
   const timings = timed.map((p) => {
     const s = summarize(samples.get(p.id) ?? []);
-    const err = maxRelError(p.inst.output, reference.inst.output);
-    return { contender: p.id, ...s, throughput: kase.work / (s.median / 1e3) / SCALE[unit], maxRelError: err, agrees: err <= kase.tolerance };
+    const err = maxRelError(p.inst.output, referenceOf(p));
+    const work = p.inst.work ?? kase.work;
+    return { contender: p.id, ...s, throughput: work / (s.median / 1e3) / SCALE[unit], maxRelError: err, agrees: err <= kase.tolerance };
   });
   return { id: kase.id, label: kase.label, work: kase.work, unit, timings, ratios: ratios(suite, kase, timings), unavailable };
 }

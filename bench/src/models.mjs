@@ -25,7 +25,10 @@ import { Random } from '@neurite/core';
  *   epoch(x: unknown, y: unknown, batchSize: number): Promise<void>,
  *   predict(x: unknown, batchSize: number): unknown,
  *   dispose(): void,
+ *   model: any,
  * }} TrainableModel
+ * `model` is the library's own model object, for what the harness does not wrap
+ * (e.g. @neurite/explain's methods take a Neurite model).
  */
 
 /** What both libraries call the loss and the optimizer's epsilon (Keras's defaults, both sides). */
@@ -106,6 +109,7 @@ async function buildNeurite(c, spec, seed) {
     },
     predict: (x, batchSize) => model.predict(x, { batchSize }),
     dispose: () => model.dispose(),
+    model,
   };
 }
 
@@ -149,6 +153,7 @@ async function buildTfjs(c, spec, seed) {
     },
     predict: (x, batchSize) => model.predict(x, { batchSize }),
     dispose: () => model.dispose(),
+    model,
   };
 }
 

@@ -56,7 +56,10 @@ export interface Case {
    * Ways of computing the same result, timed in the same rounds: the first is
    * the primary one (rows named after the contender), the others get rows
    * `contender.variant` and a ratio against the primary on the same contender
-   * (e.g. fused vs composed).
+   * (e.g. fused vs composed). A variant may also be a yardstick that computes
+   * something else (the training steps an explanation is held to): each row's
+   * output is checked against the reference contender's row of the same
+   * variant, or its primary row when it has none.
    */
   variants?: string[];
   /** Only these contenders take part (default: all). */
@@ -88,7 +91,14 @@ export interface Instance {
   output: Float32Array | Float32Array[];
   /** The timed call. Write it as an `async` function when it awaits (tinybench tells them apart by that). */
   run(): unknown;
-  dispose(): void;
+  /** Frees the state; may return a promise (worker threads end asynchronously), which the harness awaits. */
+  dispose(): void | Promise<void>;
+  /**
+   * Work per call of this row when it differs from the case's `work`: a variant
+   * that is a yardstick computing something else (training steps beside an
+   * explanation) counts its own samples.
+   */
+  work?: number;
 }
 
 export type Unit = 'GFLOP/s' | 'GB/s' | 'samples/s';

@@ -3,6 +3,8 @@ import cnn from './cnn.mjs';
 import conv2d from './conv2d.mjs';
 import crossEntropy from './cross-entropy.mjs';
 import elementwise from './elementwise.mjs';
+import explain from './explain.mjs';
+import federated from './federated.mjs';
 import fused from './fused.mjs';
 import matmul from './matmul.mjs';
 import mlp from './mlp.mjs';
@@ -10,9 +12,7 @@ import reduction from './reduction.mjs';
 
 /**
  * Every suite, in report order: ops, then what the fused kernels gain, then
- * whole models. A new suite is one file plus one line here. Still to come,
- * each as its own suite once its package lands: a federated simulation (rounds
- * of @neurite/federated clients, issue #6) and explanations (attribution
- * timings of @neurite/explain, issue #5).
+ * whole models, then what is built on them (explanations, issue #5; a
+ * federated simulation, issue #6). A new suite is one file plus one line here.
  */
-export const SUITES = [matmul, elementwise, reduction, crossEntropy, conv2d, fused, mlp, cnn];
+export const SUITES = [matmul, elementwise, reduction, crossEntropy, conv2d, fused, mlp, cnn, explain, federated];
