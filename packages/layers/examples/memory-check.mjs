@@ -11,7 +11,7 @@ import * as nt from '@neurite/core';
 import { Adam } from '@neurite/optimizers';
 import { loadMnist } from '@neurite/data';
 import { dense, sequential } from '@neurite/layers';
-import { backendArg, isMain, useBackend } from './setup.mjs';
+import { backendArg, isMain, seededSubset, useBackend } from './setup.mjs';
 
 /** Two full collections a tick apart (the second frees what finalizers of the first released), then the numbers. */
 async function settle() {
@@ -34,19 +34,7 @@ export async function measureTrainingMemory({ backend = 'js', epochs = 10, train
   await useBackend(backend);
   const { train, test } = await loadMnist({ split: 'standard' });
   nt.dispose(test);
-  let { x, y } = train;
-  if (trainLimit !== undefined && trainLimit < x.shape[0]) {
-    // Rows are ordered by digit: a seeded sample, not the first rows.
-    const order = Array.from({ length: x.shape[0] }, (_, i) => i);
-    const rng = new nt.Random(seed);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    const idx = nt.tensor(Int32Array.from(order.slice(0, trainLimit)), [trainLimit], 'int32');
-    [x, y] = [nt.gather(x, idx), nt.gather(y, idx)];
-    nt.dispose([idx, train]);
-  }
+  const { x, y } = seededSubset(train, trainLimit, seed);
   nt.seed(seed);
   const model = sequential([dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })], { name: 'mnist-mlp' });
   const optimizer = new Adam({ learningRate: 1e-3 });

@@ -5,7 +5,7 @@ import * as nt from '@neurite/core';
 import { Adam } from '@neurite/optimizers';
 import { loadMnist } from '@neurite/data';
 import { dense, printProgress, sequential } from '@neurite/layers';
-import { backendArg, isMain, useBackend } from './setup.mjs';
+import { backendArg, isMain, seededSubset, useBackend } from './setup.mjs';
 
 /**
  * `trainLimit` trains on the first examples of a seeded shuffle (for quick
@@ -16,19 +16,7 @@ import { backendArg, isMain, useBackend } from './setup.mjs';
 export async function trainMnistMlp({ epochs = 3, seed = 42, trainLimit, backend = 'js', log } = {}) {
   await useBackend(backend);
   const { train, test } = await loadMnist({ split: 'standard' });
-  let { x, y } = train;
-  if (trainLimit !== undefined) {
-    // loadMnist rows are ordered by digit: take a seeded sample, not the first rows (all zeros).
-    const order = Array.from({ length: x.shape[0] }, (_, i) => i);
-    const rng = new nt.Random(seed);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    const idx = nt.tensor(Int32Array.from(order.slice(0, trainLimit)), [trainLimit], 'int32');
-    [x, y] = [nt.gather(x, idx), nt.gather(y, idx)];
-    nt.dispose([idx, train]);
-  }
+  const { x, y } = seededSubset(train, trainLimit, seed);
   nt.seed(seed); // the initializers draw from core's global generator
   const model = sequential([dense({ units: 128, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })], { name: 'mnist-mlp' });
   const optimizer = new Adam({ learningRate: 1e-3 });

@@ -30,3 +30,27 @@ export function backendArg() {
 export function isMain(moduleUrl) {
   return process.argv[1] !== undefined && fileURLToPath(moduleUrl) === process.argv[1];
 }
+
+/**
+ * The first `limit` rows of a seeded shuffle of a {x, y} split (`loadMnist` rows are
+ * ordered by digit, so the first rows would all be zeros). Frees the split it
+ * replaces; with no limit (or one at least the split's size) returns it as it is.
+ * @param {{ x: nt.Tensor, y: nt.Tensor }} split
+ * @param {number | undefined} limit
+ * @param {number} seed
+ * @returns {{ x: nt.Tensor, y: nt.Tensor }}
+ */
+export function seededSubset(split, limit, seed) {
+  const rows = split.x.shape[0];
+  if (limit === undefined || limit >= rows) return { x: split.x, y: split.y };
+  const order = Array.from({ length: rows }, (_, i) => i);
+  const rng = new nt.Random(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const idx = nt.tensor(Int32Array.from(order.slice(0, limit)), [limit], 'int32');
+  const subset = { x: nt.gather(split.x, idx), y: nt.gather(split.y, idx) };
+  nt.dispose([idx, split]);
+  return subset;
+}
