@@ -1,13 +1,12 @@
 import { add, conv2d as conv2dOp, conv2dOutputShape, type Conv2DOptions as ConvOpOptions, type Tensor } from '@neurite/core';
 import { activate, checkActivation, type ActivationName } from '../activations.js';
 import { ConfigReader, type Config } from '../config.js';
-import { type InitializerLike, type Initializer, getInitializer } from '../initializers.js';
 import { Layer, type LayerOptions, type WeightSpec } from '../layer.js';
-import type { Regularizer } from '../regularizers.js';
-import { initializerToJson, positiveInt, readInitializer, readRegularizer, regularizerToJson } from './common.js';
+import { positiveInt } from './common.js';
+import { KernelBias, type KernelBiasOptions } from './kernel-bias.js';
 import { expectImage, expectImageBatch, featureShapeVia, pairOption, paddingOption, readPair, type WindowPadding } from './window.js';
 
-export interface Conv2DOptions extends LayerOptions {
+export interface Conv2DOptions extends LayerOptions, KernelBiasOptions {
   /** Output channels. */
   filters: number;
   /** Window [height, width]; one number for a square window. */
@@ -19,11 +18,6 @@ export interface Conv2DOptions extends LayerOptions {
   /** Spacing between the taps of the window (atrous convolution); default 1. */
   dilationRate?: number | [number, number];
   activation?: ActivationName;
-  useBias?: boolean;
-  kernelInitializer?: InitializerLike;
-  biasInitializer?: InitializerLike;
-  kernelRegularizer?: Regularizer;
-  biasRegularizer?: Regularizer;
 }
 
 /**
@@ -39,11 +33,7 @@ export class Conv2D extends Layer {
   readonly padding: WindowPadding;
   readonly dilationRate: [number, number];
   readonly activation: ActivationName;
-  readonly useBias: boolean;
-  private readonly kernelInitializer: Initializer;
-  private readonly biasInitializer: Initializer;
-  private readonly kernelRegularizer: Regularizer | undefined;
-  private readonly biasRegularizer: Regularizer | undefined;
+  private readonly kernelBias: KernelBias;
 
   constructor(options: Conv2DOptions) {
     super('Conv2D', options);
@@ -53,11 +43,11 @@ export class Conv2D extends Layer {
     this.padding = paddingOption(this.name, options.padding);
     this.dilationRate = pairOption(this.name, 'dilationRate', options.dilationRate, [1, 1]);
     this.activation = checkActivation(this.name, options.activation ?? 'linear');
-    this.useBias = options.useBias ?? true;
-    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = options.kernelRegularizer;
-    this.biasRegularizer = options.biasRegularizer;
+    this.kernelBias = new KernelBias(options);
+  }
+
+  get useBias(): boolean {
+    return this.kernelBias.useBias;
   }
 
   private get convOptions(): ConvOpOptions {
@@ -74,12 +64,8 @@ export class Conv2D extends Layer {
   }
 
   override weightSpecs(inputShape: readonly number[]): WeightSpec[] {
-    const specs: WeightSpec[] = [
-      // fans() multiplies the receptive field in: fanIn = kh*kw*inChannels, fanOut = kh*kw*filters, as Keras.
-      { name: 'kernel', shape: this.kernelShape(inputShape[2]), initializer: this.kernelInitializer, trainable: true, regularizer: this.kernelRegularizer },
-    ];
-    if (this.useBias) specs.push({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, trainable: true, regularizer: this.biasRegularizer });
-    return specs;
+    // fans() multiplies the receptive field in: fanIn = kh*kw*inChannels, fanOut = kh*kw*filters, as Keras.
+    return this.kernelBias.specs(this.kernelShape(inputShape[2]), [this.filters]);
   }
 
   call(x: Tensor): Tensor {
@@ -98,11 +84,7 @@ export class Conv2D extends Layer {
       padding: this.padding,
       dilationRate: [...this.dilationRate],
       activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: initializerToJson(this.kernelInitializer),
-      biasInitializer: initializerToJson(this.biasInitializer),
-      kernelRegularizer: regularizerToJson(this.kernelRegularizer),
-      biasRegularizer: regularizerToJson(this.biasRegularizer),
+      ...this.kernelBias.toConfig(),
     };
   }
 
@@ -116,11 +98,7 @@ export class Conv2D extends Layer {
       padding: paddingOption(`Conv2D '${name}'`, r.string('padding', 'valid')),
       dilationRate: r.has('dilationRate') ? readPair(r, 'dilationRate') : [1, 1],
       activation: checkActivation(name, r.string('activation', 'linear')),
-      useBias: r.boolean('useBias', true),
-      kernelInitializer: readInitializer(r, 'kernelInitializer', 'glorotUniform'),
-      biasInitializer: readInitializer(r, 'biasInitializer', 'zeros'),
-      kernelRegularizer: readRegularizer(r, 'kernelRegularizer'),
-      biasRegularizer: readRegularizer(r, 'biasRegularizer'),
+      ...KernelBias.read(r),
     });
     r.done();
     return layer;

@@ -1,19 +1,13 @@
 import { fusedMatMul, reshape, type FusedActivation, type Tensor } from '@neurite/core';
 import { activate, checkActivation, type ActivationName } from '../activations.js';
 import { ConfigReader, type Config } from '../config.js';
-import { type InitializerLike, type Initializer, getInitializer } from '../initializers.js';
 import { Layer, type LayerOptions, type WeightSpec } from '../layer.js';
-import type { Regularizer } from '../regularizers.js';
-import { expectRankAtLeast, initializerToJson, positiveInt, readInitializer, readRegularizer, regularizerToJson } from './common.js';
+import { expectRankAtLeast, positiveInt } from './common.js';
+import { KernelBias, type KernelBiasOptions } from './kernel-bias.js';
 
-export interface DenseOptions extends LayerOptions {
+export interface DenseOptions extends LayerOptions, KernelBiasOptions {
   units: number;
   activation?: ActivationName;
-  useBias?: boolean;
-  kernelInitializer?: InitializerLike;
-  biasInitializer?: InitializerLike;
-  kernelRegularizer?: Regularizer;
-  biasRegularizer?: Regularizer;
 }
 
 /** Activations core's fusedMatMul applies in the same kernel. */
@@ -23,21 +17,17 @@ const FUSED: ReadonlySet<string> = new Set<FusedActivation>(['linear', 'relu', '
 export class Dense extends Layer {
   readonly units: number;
   readonly activation: ActivationName;
-  readonly useBias: boolean;
-  private readonly kernelInitializer: Initializer;
-  private readonly biasInitializer: Initializer;
-  private readonly kernelRegularizer: Regularizer | undefined;
-  private readonly biasRegularizer: Regularizer | undefined;
+  private readonly kernelBias: KernelBias;
 
   constructor(options: DenseOptions) {
     super('Dense', options);
     this.units = positiveInt(this.name, 'units', options.units);
     this.activation = checkActivation(this.name, options.activation ?? 'linear');
-    this.useBias = options.useBias ?? true;
-    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = options.kernelRegularizer;
-    this.biasRegularizer = options.biasRegularizer;
+    this.kernelBias = new KernelBias(options);
+  }
+
+  get useBias(): boolean {
+    return this.kernelBias.useBias;
   }
 
   computeOutputShape(inputShape: readonly number[]): number[] {
@@ -47,9 +37,7 @@ export class Dense extends Layer {
 
   override weightSpecs(inputShape: readonly number[]): WeightSpec[] {
     const inDim = inputShape[inputShape.length - 1];
-    const specs: WeightSpec[] = [{ name: 'kernel', shape: [inDim, this.units], initializer: this.kernelInitializer, trainable: true, regularizer: this.kernelRegularizer }];
-    if (this.useBias) specs.push({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, trainable: true, regularizer: this.biasRegularizer });
-    return specs;
+    return this.kernelBias.specs([inDim, this.units], [this.units]);
   }
 
   call(x: Tensor): Tensor {
@@ -68,11 +56,7 @@ export class Dense extends Layer {
     return {
       units: this.units,
       activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: initializerToJson(this.kernelInitializer),
-      biasInitializer: initializerToJson(this.biasInitializer),
-      kernelRegularizer: regularizerToJson(this.kernelRegularizer),
-      biasRegularizer: regularizerToJson(this.biasRegularizer),
+      ...this.kernelBias.toConfig(),
     };
   }
 
@@ -82,11 +66,7 @@ export class Dense extends Layer {
       name,
       units: r.number('units', undefined, { min: 1, max: 2 ** 24, integer: true }),
       activation: checkActivation(name, r.string('activation', 'linear')),
-      useBias: r.boolean('useBias', true),
-      kernelInitializer: readInitializer(r, 'kernelInitializer', 'glorotUniform'),
-      biasInitializer: readInitializer(r, 'biasInitializer', 'zeros'),
-      kernelRegularizer: readRegularizer(r, 'kernelRegularizer'),
-      biasRegularizer: readRegularizer(r, 'biasRegularizer'),
+      ...KernelBias.read(r),
     });
     r.done();
     return layer;
