@@ -1,4 +1,4 @@
-export { type NamedArray, type Weights, flatten, unflatten, cloneWeights, sizeOfWeights, layoutMismatch, l2 } from './weights.js';
+export { type NamedArray, type Weights, flatten, unflatten, cloneWeights, sameWeights, sizeOfWeights, layoutMismatch, l2 } from './weights.js';
 export { type Strategy, type StrategyState, type ClientUpdate, type FitConfig, weightedMean } from './strategies/strategy.js';
 export { FedAvg, FedProx, fedAvg, fedProx } from './strategies/fedavg.js';
 export { FedOpt, fedAdagrad, fedAdam, fedYogi, type FedOptOptions } from './strategies/fedopt.js';

@@ -29,6 +29,21 @@ export function cloneWeights(w: Weights): NamedArray[] {
   return w.map((a) => ({ name: a.name, shape: [...a.shape], values: a.values.slice() }));
 }
 
+/** Whether two weight lists have the same names, shapes and bit-identical values. */
+export function sameWeights(a: Weights, b: Weights): boolean {
+  if (a === b) return true;
+  if (layoutMismatch(a, b)) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k].values;
+    const y = b[k].values;
+    // Bits, not numbers: NaN equals itself here and -0 differs from 0, as a copy would.
+    const xb = new Uint32Array(x.buffer, x.byteOffset, x.length);
+    const yb = new Uint32Array(y.buffer, y.byteOffset, y.length);
+    for (let i = 0; i < xb.length; i++) if (xb[i] !== yb[i]) return false;
+  }
+  return true;
+}
+
 /** All the values end to end in float64: strategies accumulate in double precision and round once. */
 export function flatten(w: Weights): Float64Array {
   const out = new Float64Array(sizeOfWeights(w));

@@ -1,45 +1,71 @@
 /**
  * The worker-thread side of WorkerPool: starts the backend it was told to,
- * hosts its share of the clients and answers fit and evaluate requests one
- * at a time. Runs from dist/ (built JavaScript) only.
+ * can train any of the pool's clients (each is set up on its first call
+ * here) and answers requests one at a time. Runs from dist/ (built
+ * JavaScript) only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { registerBackend, setBackend, type Backend } from '@neurite/core';
 import { LocalClient } from './local-client.js';
 import type { EvaluateRes, FitRes, SecAggReply } from './messages.js';
-import { failsIn } from './task.js';
+import { failsIn, type ClientSpec } from './task.js';
+import type { Weights } from '../weights.js';
 import { buffersOf, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
 const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
-async function start(): Promise<Map<number, LocalClient>> {
+async function start(): Promise<Map<number, ClientSpec>> {
   const mod = (await import(init.backend.module)) as Record<string, (o?: unknown) => Backend<any> | Promise<Backend<any>>>;
   const factory = mod[init.backend.factory];
   if (typeof factory !== 'function') throw new Error(`backend module '${init.backend.module}' has no export '${init.backend.factory}'`);
   const backend = await factory(init.backend.options);
   registerBackend(init.backend.name, () => backend);
   await setBackend(init.backend.name);
-  return new Map(init.clients.map((spec) => [spec.id, new LocalClient(spec)]));
+  return new Map(init.clients.map((spec) => [spec.id, spec]));
 }
 
-const clients = start();
-clients.then(
+const specs = start();
+/** The clients this worker has trained or evaluated so far: their models and data tensors stay for the next call. */
+const clients = new Map<number, LocalClient>();
+/** The latest weights the pool sent (fit and evaluate name the version they start from). */
+let weights: { version: number; params: Weights } | undefined;
+
+async function clientFor(id: number): Promise<LocalClient> {
+  let client = clients.get(id);
+  if (!client) {
+    const spec = (await specs).get(id);
+    if (!spec) throw new Error(`no client ${id} in this pool`);
+    client = new LocalClient(spec);
+    clients.set(id, client);
+  }
+  return client;
+}
+
+function weightsOf(version: number): Weights {
+  if (weights?.version !== version) throw new Error(`weights version ${version} was not sent to this worker (it holds ${weights?.version ?? 'none'})`);
+  return weights.params;
+}
+
+specs.then(
   () => send({ kind: 'ready' }),
   (e: unknown) => send({ kind: 'init-failed', message: e instanceof Error ? e.message : String(e) }),
 );
 
-// One request at a time: a backend is single-threaded, and answers come back in order.
+// One request at a time, in the order sent: a backend is single-threaded, and new weights
+// take effect for the calls sent after them.
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (req: WorkerRequest) => {
-  queue = queue.then(() => handle(req));
+  queue = queue.then(() => {
+    if (req.kind === 'weights') weights = { version: req.version, params: req.params };
+    else return handle(req);
+  });
 });
 
-async function handle(req: WorkerRequest): Promise<void> {
+async function handle(req: Exclude<WorkerRequest, { kind: 'weights' }>): Promise<void> {
   try {
-    const client = (await clients).get(req.clientId);
-    if (!client) throw new Error(`no client ${req.clientId} in this worker`);
+    const client = await clientFor(req.clientId);
     let result: FitRes | EvaluateRes | SecAggReply;
     const b = client.spec.behaviour;
     const trainsIn = req.kind === 'fit' ? req.ins.round : req.kind === 'secagg' && req.req.step === 'mask' ? req.req.ins.round : undefined;
@@ -50,10 +76,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       result = await client.secAgg(req.req);
       send({ id: req.id, kind: 'ok', result });
     } else if (req.kind === 'fit') {
-      result = await client.fit(req.ins);
+      result = await client.fit({ ...req.ins, params: weightsOf(req.weights) });
       send({ id: req.id, kind: 'ok', result }, buffersOf([...(result as FitRes).params]));
     } else {
-      result = await client.evaluate(req.ins);
+      result = await client.evaluate({ ...req.ins, params: weightsOf(req.weights) });
       send({ id: req.id, kind: 'ok', result });
     }
   } catch (e) {

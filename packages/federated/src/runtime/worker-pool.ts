@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError } from '@neurite/core';
+import { cloneWeights, sameWeights, type Weights } from '../weights.js';
 import type { ClientProxy, EvaluateIns, EvaluateRes, FitIns, FitRes, SecAggReply, SecAggRequest } from './messages.js';
 import { checkSpec, type ClientSpec } from './task.js';
 import { buffersOf, type BackendSpec, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 export interface WorkerPoolOptions {
-  /** Number of worker threads; clients are dealt to them round-robin. */
+  /** Number of worker threads. Every worker can train every client; each call goes to the first free one. */
   workers: number;
   backend: BackendSpec;
   /** The worker script; default: dist/runtime/worker-entry.js of this package (also when running from src/ under vitest). */
@@ -31,22 +32,45 @@ export function defaultWorkerUrl(): URL {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type Answer = FitRes | EvaluateRes | SecAggReply;
 
-interface Pending {
-  resolve(v: FitRes | EvaluateRes | SecAggReply): void;
+/**
+ * One call waiting for a worker. Fit and evaluate carry their weights
+ * separately (`weights`), so a worker receives each version of the global
+ * weights once instead of once per client. A call pinned to a slot
+ * (secure aggregation keeps per-client keys inside one worker) waits for
+ * that slot.
+ */
+interface Task {
+  clientId: number;
+  request: DistributiveOmit<Exclude<WorkerRequest, { kind: 'weights' }>, 'id' | 'weights'>;
+  weights?: Weights;
+  transfer: ArrayBuffer[];
+  pinned?: WorkerSlot;
+  resolve(v: Answer): void;
   reject(e: Error): void;
 }
 
-/** One worker thread and the clients it hosts; restarted on the next call after it died or was terminated. */
+/**
+ * One worker thread, running at most one call at a time (so a call that
+ * hangs holds up only itself); restarted on the next call after it died
+ * or was terminated.
+ */
 class WorkerSlot {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
-  private pending = new Map<number, Pending>();
+  /** The call in flight, if any. */
+  running: Task | undefined;
   private nextId = 1;
+  /** The weights this worker holds (a private copy to compare against) and their version number. */
+  private held: { weights: Weights; version: number } | undefined;
+  private nextVersion = 1;
 
   constructor(
     private readonly url: URL,
     private readonly init: WorkerInit,
+    /** Told when the slot is free again, after a call settled or the worker went away. */
+    private readonly onFree: () => void,
   ) {}
 
   private start(): Promise<void> {
@@ -57,14 +81,19 @@ class WorkerSlot {
       worker.on('message', (m: WorkerReply) => {
         if (m.kind === 'ready') return resolve();
         if (m.kind === 'init-failed') {
-          reject(new Error(`worker could not start: ${m.message}`));
-          return void this.terminate();
+          const why = `worker could not start: ${m.message}`;
+          reject(new Error(why));
+          // The call waiting on this start fails with the reason, then the thread is ended.
+          this.detach(worker, why);
+          return void worker.terminate();
         }
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if (m.kind === 'ok') p.resolve(m.result);
-        else p.reject(new Error(m.message));
+        const task = this.running;
+        if (!task) return;
+        this.running = undefined;
+        // Hand this worker its next call before the answer is processed, so it does not wait on this thread.
+        this.onFree();
+        if (m.kind === 'ok') task.resolve(m.result);
+        else task.reject(new Error(m.message));
       });
       const fail = (why: string) => {
         reject(new Error(why));
@@ -73,32 +102,50 @@ class WorkerSlot {
       worker.on('error', (e) => fail(`worker failed: ${e.message}`));
       worker.on('exit', (code) => fail(`worker exited with code ${code}`));
     });
-    // A start that fails is reported through the calls waiting on it.
+    // A start that fails is reported through the call waiting on it.
     this.ready.catch(() => {});
     return this.ready;
   }
 
-  async call(req: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[]): Promise<FitRes | EvaluateRes | SecAggReply> {
-    await this.start();
-    const worker = this.worker;
-    if (!worker) throw new Error('worker terminated before the call was sent');
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...req, id } as WorkerRequest, transfer);
-    });
+  /** Sends a task to this (free) slot's worker, starting the worker first if needed. */
+  run(task: Task): void {
+    this.running = task;
+    void this.send(task).catch((e: unknown) => this.settleRunning(task, e instanceof Error ? e : new Error(String(e))));
   }
 
-  /** Forgets a worker that died or is being ended: its pending calls fail, and the next call starts a fresh one. */
+  private async send(task: Task): Promise<void> {
+    await this.start();
+    const worker = this.worker;
+    if (!worker || this.running !== task) throw new Error('worker terminated before the call was sent');
+    let version: number | undefined;
+    if (task.weights) {
+      if (!this.held || !sameWeights(this.held.weights, task.weights)) {
+        // A private copy to compare later calls against: the caller may reuse its arrays.
+        this.held = { weights: cloneWeights(task.weights), version: this.nextVersion++ };
+        worker.postMessage({ kind: 'weights', version: this.held.version, params: this.held.weights } satisfies WorkerRequest);
+      }
+      version = this.held.version;
+    }
+    worker.postMessage({ ...task.request, id: this.nextId++, ...(version !== undefined ? { weights: version } : {}) } as WorkerRequest, task.transfer);
+  }
+
+  private settleRunning(task: Task, error: Error): void {
+    if (this.running !== task) return;
+    this.running = undefined;
+    task.reject(error);
+    this.onFree();
+  }
+
+  /** Forgets a worker that died or is being ended: its call fails, and the next call starts a fresh one. */
   private detach(worker: Worker, why: string): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.ready = undefined;
-    for (const p of this.pending.values()) p.reject(new Error(why));
-    this.pending.clear();
+    this.held = undefined;
+    if (this.running) this.settleRunning(this.running, new Error(why));
   }
 
-  /** Ends the thread (a stuck client cannot be interrupted otherwise); the next call starts a fresh one at once. */
+  /** Ends the thread (a stuck client cannot be interrupted otherwise); the next call starts a fresh one. */
   async terminate(): Promise<void> {
     const w = this.worker;
     if (!w) return;
@@ -109,18 +156,35 @@ class WorkerSlot {
 
 /** Fresh copies of the weights, so the caller's arrays survive being transferred. */
 function copyParams<T extends { params: FitIns['params'] }>(ins: T): T {
-  return { ...ins, params: ins.params.map((a) => ({ name: a.name, shape: [...a.shape], values: a.values.slice() })) };
+  return { ...ins, params: cloneWeights(ins.params) };
+}
+
+/**
+ * The clients' data in shared memory: every worker sees the same bytes
+ * instead of a copy each (a worker can train any client).
+ */
+function shareData(spec: ClientSpec): ClientSpec {
+  const x = new Float32Array(new SharedArrayBuffer(spec.data.x.byteLength));
+  const y = new Int32Array(new SharedArrayBuffer(spec.data.y.byteLength));
+  x.set(spec.data.x);
+  y.set(spec.data.y);
+  return { ...spec, data: { x, y } };
 }
 
 /**
  * Clients on worker threads: real parallelism, one backend per thread.
- * Each worker gets its clients' data once, at start; each call sends the
- * weights as transferred ArrayBuffers. A worker that dies or is terminated
- * fails its pending calls and is restarted on the next one.
+ * Every worker gets every client's data once, at start, in shared memory;
+ * a call goes to whichever worker is free, so the threads stay busy even
+ * when one of them shares its core with this thread or is slowed down.
+ * Each worker receives each new version of the weights once. A worker
+ * that dies or is terminated fails the one call it was running and is
+ * restarted for the next; the other calls go on. Secure aggregation keeps
+ * a client's keys in one worker, so its steps go to the client's home
+ * worker (dealt round-robin).
  */
 export class WorkerPool {
   private readonly slots: WorkerSlot[];
-  private readonly slotOf = new Map<number, WorkerSlot>();
+  private readonly queue: Task[] = [];
   readonly proxies: ClientProxy[];
 
   constructor(specs: readonly ClientSpec[], options: WorkerPoolOptions) {
@@ -128,34 +192,57 @@ export class WorkerPool {
     if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`WorkerPool: workers must be an integer >= 1, got ${n}`);
     for (const s of specs) checkSpec(s);
     const url = options.workerUrl ?? defaultWorkerUrl();
-    const groups: ClientSpec[][] = Array.from({ length: Math.min(n, specs.length) }, () => []);
-    specs.forEach((s, i) => groups[i % groups.length].push(s));
-    this.slots = groups.map((clients) => new WorkerSlot(url, { backend: options.backend, clients }));
-    groups.forEach((g, k) => g.forEach((s) => this.slotOf.set(s.id, this.slots[k])));
-    this.proxies = specs.map((s) => this.proxy(s.id));
+    const init: WorkerInit = { backend: options.backend, clients: specs.map(shareData) };
+    this.slots = Array.from({ length: Math.min(n, specs.length) }, () => new WorkerSlot(url, init, () => this.dispatch()));
+    this.proxies = specs.map((s, i) => this.proxy(s.id, this.slots[i % this.slots.length]));
   }
 
-  private proxy(id: number): ClientProxy {
-    const slot = this.slotOf.get(id)!;
+  /** Gives every free worker the oldest call it may run. */
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.running) continue;
+      const k = this.queue.findIndex((t) => !t.pinned || t.pinned === slot);
+      if (k < 0) continue;
+      const [task] = this.queue.splice(k, 1);
+      slot.run(task);
+    }
+  }
+
+  private submit(task: Omit<Task, 'resolve' | 'reject'>): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...task, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** The server gave up on this client's call: drop it if it is still queued, end its worker if it is running. */
+  private abandon(clientId: number): void {
+    for (let k = this.queue.length - 1; k >= 0; k--) {
+      if (this.queue[k].clientId !== clientId) continue;
+      const [task] = this.queue.splice(k, 1);
+      task.reject(new Error('abandoned before it ran'));
+    }
+    for (const slot of this.slots) if (slot.running?.clientId === clientId) void slot.terminate();
+  }
+
+  private proxy(id: number, home: WorkerSlot): ClientProxy {
     return {
       id,
-      fit: async (ins: FitIns) => {
-        const copy = copyParams(ins);
-        return (await slot.call({ kind: 'fit', clientId: id, ins: copy }, buffersOf([...copy.params]))) as FitRes;
-      },
-      evaluate: async (ins: EvaluateIns) => {
-        const copy = copyParams(ins);
-        return (await slot.call({ kind: 'evaluate', clientId: id, ins: copy }, buffersOf([...copy.params]))) as EvaluateRes;
-      },
+      // The weights are copied once per worker, when that worker first needs them (see WorkerSlot.send).
+      fit: async ({ params, ...rest }: FitIns) => (await this.submit({ clientId: id, request: { kind: 'fit', clientId: id, ins: rest }, weights: params, transfer: [] })) as FitRes,
+      evaluate: async ({ params, ...rest }: EvaluateIns) =>
+        (await this.submit({ clientId: id, request: { kind: 'evaluate', clientId: id, ins: rest }, weights: params, transfer: [] })) as EvaluateRes,
       secAgg: async (req: SecAggRequest) => {
         const copy = req.step === 'mask' ? { ...req, ins: copyParams(req.ins) } : req;
-        return (await slot.call({ kind: 'secagg', clientId: id, req: copy }, copy.step === 'mask' ? buffersOf([...copy.ins.params]) : [])) as SecAggReply;
+        const transfer = copy.step === 'mask' ? buffersOf([...copy.ins.params]) : [];
+        return (await this.submit({ clientId: id, request: { kind: 'secagg', clientId: id, req: copy }, transfer, pinned: home })) as SecAggReply;
       },
-      abandon: () => void slot.terminate(),
+      abandon: () => this.abandon(id),
     };
   }
 
   async close(): Promise<void> {
+    for (const task of this.queue.splice(0)) task.reject(new Error('the worker pool was closed'));
     await Promise.all(this.slots.map((s) => s.terminate()));
   }
 }

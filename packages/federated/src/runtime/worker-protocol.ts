@@ -1,5 +1,6 @@
 import type { EvaluateIns, EvaluateRes, FitIns, FitRes, SecAggReply, SecAggRequest } from './messages.js';
 import type { ClientSpec } from './task.js';
+import type { Weights } from '../weights.js';
 
 /**
  * How a worker thread starts a backend: a module to import and the name of
@@ -19,12 +20,19 @@ export interface BackendSpec {
 
 export interface WorkerInit {
   backend: BackendSpec;
+  /** Every client of the pool (any worker may train any of them), their data in shared memory. */
   clients: ClientSpec[];
 }
 
+/**
+ * What the pool sends a worker. Fit and evaluate name the version of the
+ * weights to start from; the worker was sent that version (once) in a
+ * 'weights' message before it.
+ */
 export type WorkerRequest =
-  | { id: number; kind: 'fit'; clientId: number; ins: FitIns }
-  | { id: number; kind: 'evaluate'; clientId: number; ins: EvaluateIns }
+  | { kind: 'weights'; version: number; params: Weights }
+  | { id: number; kind: 'fit'; clientId: number; ins: Omit<FitIns, 'params'>; weights: number }
+  | { id: number; kind: 'evaluate'; clientId: number; ins: Omit<EvaluateIns, 'params'>; weights: number }
   | { id: number; kind: 'secagg'; clientId: number; req: SecAggRequest };
 
 export type WorkerReply =

@@ -61,29 +61,54 @@ describe('clients on worker threads', () => {
     }
   });
 
-  it('a worker killed mid-round drops its clients for that round; it is restarted for the next', async () => {
-    // Client 1 ends its worker thread in round 1; client 3 shares that worker and is lost with it.
+  it('a worker killed mid-round drops only the client it was running; the others train on another worker', async () => {
+    // Client 1 ends its worker thread in round 1. Its pool-mates are not tied to that worker: the
+    // free worker (or the restarted one) takes them.
     const specs = [spec(0), spec(1, { kind: 'exit', rounds: [1] }), spec(2), spec(3)];
     const pool = new WorkerPool(specs, { workers: 2, backend: JS });
     try {
       const res = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init(), minFitClients: 2 });
-      expect(res.history[0].dropped.map((d) => d.id)).toEqual([1, 3]);
+      expect(res.history[0].dropped.map((d) => d.id)).toEqual([1]);
       expect(res.history[0].dropped[0].reason).toMatch(/worker exited with code 3/);
-      expect(res.history[0].aggregated).toBe(2);
+      expect(res.history[0].aggregated).toBe(3);
       expect(res.history[1].aggregated).toBe(4);
     } finally {
       await pool.close();
     }
   });
 
-  it('a client stuck in a busy loop is timed out and its worker terminated', async () => {
-    const specs = [spec(0), spec(1, { kind: 'hang', rounds: [1] })];
+  it('a client stuck in a busy loop is timed out and its worker terminated; the clients queued behind it still train', async () => {
+    // Four clients on two workers: one worker is stuck in client 1's loop until the timeout, the
+    // other trains clients 0, 2 and 3.
+    const specs = [spec(0), spec(1, { kind: 'hang', rounds: [1] }), spec(2), spec(3)];
     const pool = new WorkerPool(specs, { workers: 2, backend: JS });
     try {
       const res = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init(), timeoutMs: 1500 });
       expect(res.history[0].dropped).toEqual([{ id: 1, reason: 'no answer within 1500 ms' }]);
-      expect(res.history[1].aggregated).toBe(2);
+      expect(res.history[0].aggregated).toBe(3);
+      expect(res.history[1].aggregated).toBe(4);
     } finally {
+      await pool.close();
+    }
+  });
+
+  it('weights changed in place between calls reach the worker (each version is sent once, compared by value)', async () => {
+    const specs = [spec(0), spec(1)];
+    const pool = new WorkerPool(specs, { workers: 1, backend: JS });
+    const local = new LocalClient(specs[0]);
+    try {
+      const params = init();
+      const before = await pool.proxies[0].evaluate({ round: 1, params });
+      expect(before.loss).toBeCloseTo((await local.evaluate({ round: 1, params })).loss, 6);
+      // The same arrays, new values: a cache keyed by identity would evaluate the old weights.
+      for (const a of params) a.values.forEach((v, i, arr) => (arr[i] = v * 0.5 + 0.01));
+      const after = await pool.proxies[1].evaluate({ round: 1, params });
+      expect(after.loss).toBeCloseTo((await new LocalClient(specs[1]).evaluate({ round: 1, params })).loss, 6);
+      const again = await pool.proxies[0].evaluate({ round: 1, params });
+      expect(again.loss).toBeCloseTo((await local.evaluate({ round: 1, params })).loss, 6);
+      expect(again.loss).not.toBeCloseTo(before.loss, 3);
+    } finally {
+      await local.close();
       await pool.close();
     }
   });
