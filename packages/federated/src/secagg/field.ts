@@ -1,9 +1,13 @@
 import { ArgumentError } from '@neurite/core';
 
-/** The Mersenne prime 2^61 - 1: Shamir shares and the key agreement live in the field of integers modulo it. */
-export const PRIME = (1n << 61n) - 1n;
-/** The base of the Diffie-Hellman key agreement mod PRIME (a toy group: see secure-aggregation.ts). */
-export const GENERATOR = 37n;
+/**
+ * The Mersenne prime 2^521 - 1: Shamir shares live in the field of integers
+ * modulo it. It must hold the secrets being shared, 32-byte X25519 secret
+ * keys and 32-byte self-mask seeds, as single field elements.
+ */
+export const PRIME = (1n << 521n) - 1n;
+const BITS = 521n;
+const BYTES = 66; // ceil(521 / 8)
 
 export function mod(a: bigint, p: bigint = PRIME): bigint {
   const r = a % p;
@@ -28,13 +32,10 @@ export function modInverse(a: bigint, p: bigint = PRIME): bigint {
   return modPow(a, p - 2n, p);
 }
 
-/** A uniform field element from a byte source (rejection sampling on 61-bit draws). */
+/** A uniform field element from a byte source (rejection sampling on 521-bit draws). */
 export function randomFieldElement(randomBytes: (n: number) => Uint8Array): bigint {
   for (;;) {
-    const b = randomBytes(8);
-    let v = 0n;
-    for (const x of b) v = (v << 8n) | BigInt(x);
-    v &= PRIME; // keep 61 bits
+    const v = BigInt(`0x${Buffer.from(randomBytes(BYTES)).toString('hex')}`) & ((1n << BITS) - 1n);
     if (v < PRIME) return v;
   }
 }

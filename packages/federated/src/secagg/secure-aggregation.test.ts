@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FixedPoint } from './fixed-point.js';
 import { PRIME } from './field.js';
+import { agree, bytesToKey, keyToBytes, publicKeyOf } from './key-agreement.js';
 import { expandSeed, seededBytes } from './prg.js';
 import { reconstruct, share } from './shamir.js';
 import { SecureAggregationError, secureSum, type SecAggServer } from './secure-aggregation.js';
@@ -24,9 +25,38 @@ function expectedSum(xs: Map<number, Float64Array>, ids: number[], fp: FixedPoin
   return out.map((v) => v / fp.scale);
 }
 
-describe('Shamir secret sharing over GF(2^61 - 1)', () => {
+describe('X25519 key agreement (RFC 7748)', () => {
+  // RFC 7748, section 6.1.
+  const alice = { secret: 0x77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2an, publicKey: 0x8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6an };
+  const bob = { secret: 0x5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0ebn, publicKey: 0xde9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4fn };
+  const shared = 0x4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742n;
+
+  it('gives the RFC test vector: public keys and the shared secret from both ends', () => {
+    expect(publicKeyOf(alice.secret)).toBe(alice.publicKey);
+    expect(publicKeyOf(bob.secret)).toBe(bob.publicKey);
+    expect(agree(alice.secret, bob.publicKey)).toBe(shared);
+    expect(agree(bob.secret, alice.publicKey)).toBe(shared);
+  });
+
+  it('keeps leading zero bytes of a key', () => {
+    const k = 0x00ff00000000000000000000000000000000000000000000000000000000000an;
+    expect(bytesToKey(keyToBytes(k))).toBe(k);
+    expect(keyToBytes(k).length).toBe(32);
+    expect(() => keyToBytes(1n << 256n)).toThrow(/32 bytes/);
+  });
+
+  it('refuses a small-order public key (the shared secret would be known to anyone)', () => {
+    // u = 0 and u = 1 are points of small order on Curve25519.
+    expect(() => agree(alice.secret, 0n)).toThrow(/small-order|invalid/);
+    expect(() => agree(alice.secret, 1n << 248n)).toThrow(/small-order|invalid/);
+  });
+});
+
+describe('Shamir secret sharing over GF(2^521 - 1)', () => {
   it('any t shares give the secret back; t - 1 give something else', () => {
-    const secret = 123456789012345678n % PRIME;
+    // A 32-byte secret, the size of an X25519 secret key.
+    const secret = 0x77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2an;
+    expect(secret < PRIME).toBe(true);
     const shares = share(secret, 7, 4, seededBytes(1));
     expect(reconstruct(shares.slice(0, 4))).toBe(secret);
     expect(reconstruct([shares[6], shares[1], shares[3], shares[4]])).toBe(secret);

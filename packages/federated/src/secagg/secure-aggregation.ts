@@ -1,5 +1,6 @@
 import { ArgumentError, NeuriteError } from '@neurite/core';
-import { GENERATOR, PRIME, mod, modPow, randomFieldElement } from './field.js';
+import { mod } from './field.js';
+import { agree, bytesToKey, generateKeyPair } from './key-agreement.js';
 import { FixedPoint, ringAddInPlace } from './fixed-point.js';
 import { expandSeed } from './prg.js';
 import { reconstruct, share, type Share } from './shamir.js';
@@ -27,10 +28,14 @@ export interface RevealedShares {
   keys: Map<number, Share>;
 }
 
-/** A one-time pad in the field from a pairwise key. */
+/**
+ * A one-time pad in the field from a pairwise key: 768 pseudorandom bits
+ * reduced mod 2^521 - 1, which leaves a bias of about 2^-247.
+ */
 function pad(key: bigint, label: string): bigint {
-  const w = expandSeed(key, label, 2);
-  return mod((BigInt(w[0]) << 32n) | BigInt(w[1]));
+  let v = 0n;
+  for (const word of expandSeed(key, label, 24)) v = (v << 32n) | BigInt(word);
+  return mod(v);
 }
 
 /**
@@ -43,9 +48,10 @@ function pad(key: bigint, label: string): bigint {
  *
  * The pairwise masks cancel in the sum; the server removes the self masks
  * of survivors and the pairwise masks of dropped clients from reconstructed
- * secrets. The Diffie-Hellman group here is the integers mod 2^61 - 1,
- * which shows the protocol but is far too small for real secrecy: a real
- * deployment agrees seeds with an elliptic-curve key exchange.
+ * secrets. Pairwise seeds s_uv come from X25519 key agreement (RFC 7748);
+ * secrets are shared over GF(2^521 - 1). Shares are sealed with a one-time
+ * pad, not authenticated encryption: this is the honest-but-curious server
+ * of the paper, not its actively malicious one.
  */
 export class SecAggClient {
   readonly publicKey: bigint;
@@ -53,6 +59,7 @@ export class SecAggClient {
   private readonly selfSeed: bigint;
   private received = new Map<number, { seed: Share; key: Share }>();
   private peers = new Map<number, bigint>();
+  private agreedKeys = new Map<number, bigint>();
   /** Each client's x coordinate in the sharing (1-based position by id). */
   private shareIndex = new Map<number, number>();
 
@@ -60,13 +67,20 @@ export class SecAggClient {
     readonly id: number,
     private readonly randomBytes: (n: number) => Uint8Array,
   ) {
-    this.secretKey = 1n + mod(randomFieldElement(randomBytes), PRIME - 2n);
-    this.publicKey = modPow(GENERATOR, this.secretKey);
-    this.selfSeed = randomFieldElement(randomBytes);
+    const keys = generateKeyPair(randomBytes);
+    this.secretKey = keys.secret;
+    this.publicKey = keys.publicKey;
+    this.selfSeed = bytesToKey(randomBytes(32));
   }
 
+  /** The pairwise seed with a peer, computed once per peer (the key agreement is the costly part). */
   private agreed(peer: number): bigint {
-    return modPow(this.peers.get(peer)!, this.secretKey);
+    let k = this.agreedKeys.get(peer);
+    if (k === undefined) {
+      k = agree(this.secretKey, this.peers.get(peer)!);
+      this.agreedKeys.set(peer, k);
+    }
+    return k;
   }
 
   /** Round 1: learn the others' public keys; share both secrets with threshold t, sealed for each recipient. */
@@ -153,7 +167,7 @@ export class SecAggServer {
       if (shares.length < this.threshold) throw new SecureAggregationError(`secure aggregation: only ${shares.length} shares of dropped client ${u}'s key, ${this.threshold} needed`);
       const sk = reconstruct(shares);
       // Survivor v added +PRG(s_uv) when v < u and -PRG(s_uv) when v > u: take those masks back out.
-      for (const v of survivors) ringAddInPlace(sum, expandSeed(modPow(this.publicKeys.get(v)!, sk), 'pair', this.length), v < u ? -1 : 1);
+      for (const v of survivors) ringAddInPlace(sum, expandSeed(agree(sk, this.publicKeys.get(v)!), 'pair', this.length), v < u ? -1 : 1);
     }
     return sum;
   }

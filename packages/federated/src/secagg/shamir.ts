@@ -8,13 +8,13 @@ export interface Share {
 }
 
 /**
- * Shamir's (t, n) secret sharing over GF(2^61 - 1): the secret is the
+ * Shamir's (t, n) secret sharing over GF(2^521 - 1): the secret is the
  * constant term of a random polynomial of degree t - 1, and share i is its
  * value at x = i. Any t shares give the secret back; t - 1 reveal nothing.
  */
 export function share(secret: bigint, n: number, t: number, randomBytes: (n: number) => Uint8Array): Share[] {
   if (!Number.isInteger(t) || t < 1 || t > n) throw new ArgumentError(`shamir: threshold ${t} must be an integer in [1, ${n}]`);
-  if (secret < 0n || secret >= PRIME) throw new ArgumentError('shamir: the secret must be a field element in [0, 2^61 - 1)');
+  if (secret < 0n || secret >= PRIME) throw new ArgumentError('shamir: the secret must be a field element in [0, 2^521 - 1)');
   const coeffs = [secret];
   for (let i = 1; i < t; i++) coeffs.push(randomFieldElement(randomBytes));
   const out: Share[] = [];
