@@ -21,7 +21,7 @@ export type { BackendSpec } from './runtime/worker-protocol.js';
 export { runFederated, sampleClients, FederatedRoundError, type ServerOptions, type RoundRecord, type FederatedResult, type EvalMetrics } from './runtime/server.js';
 export { rejectionReason, type UpdateLimits } from './runtime/validate.js';
 export { saveServerState, loadServerState, type ServerState } from './runtime/checkpoint.js';
-export { secureRound, type SecureAggregationOptions } from './runtime/secure-round.js';
+export { dpFractionBits, secureRound, type SecureAggregationOptions } from './runtime/secure-round.js';
 export { SecAggParticipant } from './secagg/participant.js';
 export type { SecAggRequest, SecAggReply } from './runtime/messages.js';
 export { simulate, timeSimulation, clientSpecs, centralEvaluator, type SimulationOptions, type TimeSimulationOptions } from './runtime/simulation.js';

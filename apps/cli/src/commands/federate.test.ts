@@ -68,6 +68,18 @@ describe('neurite federate', () => {
     expectUsageError(await run([...small, '--secure-aggregation', '--strategy', 'median']), /robust aggregation cannot use/);
   });
 
+  it('--secure-aggregation with --dp-clip: the clients clip, the server noises the sum, epsilon as without secure aggregation', async () => {
+    const dp = ['--rounds', '2', '--dp-clip', '1', '--dp-noise', '1.1', '--json'];
+    const secure = await run([...small, ...dp, '--secure-aggregation']);
+    const clear = await run([...small, ...dp]);
+    expect(secure.code, secure.stderr).toBe(0);
+    const [s, c] = [JSON.parse(secure.stdout), JSON.parse(clear.stdout)];
+    expect(s.secureAggregation).toBe(true);
+    expect(s.history.map((h: { aggregated: number }) => h.aggregated)).toEqual([3, 3]);
+    expect(s.history.map((h: { epsilon: number }) => h.epsilon)).toEqual(c.history.map((h: { epsilon: number }) => h.epsilon));
+    expect(s.history[1].epsilon).toBeGreaterThan(0);
+  });
+
   it('learns: 5 clients, 2000 examples, 4 rounds reach well above chance', async () => {
     const r = await run(['federate', '--backend', 'js', '--clients', '5', '--limit', '2000', '--rounds', '4', '--partition', 'iid', '--json']);
     expect(r.code, r.stderr).toBe(0);

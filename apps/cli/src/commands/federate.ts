@@ -86,7 +86,6 @@ function checkArgs(a: FederateArgs): { scheme: PartitionScheme; strategy: Strate
   const base = strategy.name;
   if (a.dpClip !== undefined && ROBUST.has(base)) throw new UsageError(`--dp-clip with --strategy ${a.strategy}: DP-FedAvg releases one noised mean, which robust aggregation cannot use - use fedavg, fedprox or a FedOpt strategy`);
   if (a.secureAggregation && ROBUST.has(base)) throw new UsageError(`--secure-aggregation with --strategy ${a.strategy}: the server learns only the sum of the updates, which robust aggregation cannot use - use fedavg, fedprox or a FedOpt strategy`);
-  if (a.secureAggregation && a.dpClip !== undefined) throw new UsageError('--secure-aggregation with --dp-clip is not supported yet - use one of them');
   const needed = strategy.minUpdates?.() ?? 1;
   if (needed > a.clients) throw new UsageError(`--strategy ${a.strategy} needs at least ${needed} clients per round but --clients is ${a.clients}`);
   return { scheme, strategy };

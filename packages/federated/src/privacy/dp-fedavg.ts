@@ -32,6 +32,17 @@ export interface DpRoundReport {
 }
 
 /**
+ * Scales `d` in place to L2 norm at most `clipNorm`; true when it was
+ * already within it (unclipped), which adaptive clipping counts.
+ */
+export function clipInPlace(d: Float64Array, clipNorm: number): boolean {
+  const norm = l2(d);
+  const scale = Math.min(1, clipNorm / (norm || 1));
+  if (scale < 1) for (let i = 0; i < d.length; i++) d[i] *= scale;
+  return norm <= clipNorm;
+}
+
+/**
  * DP-FedAvg at the client level (McMahan et al. 2018): every client's
  * change is clipped to norm C, the clipped changes are summed, Gaussian
  * noise N(0, (z·C)²) is added to each coordinate, and the sum is divided
@@ -67,19 +78,29 @@ export class ClientLevelDp {
    */
   privatize(global: Float64Array, updates: readonly ClientUpdate[], options: { sampled: number; population: number; seed: number }): { update: ClientUpdate; report: DpRoundReport } {
     const n = global.length;
-    const m = options.sampled;
-    const rng = new Random(options.seed);
-    const C = this.clipNorm;
     const sum = new Float64Array(n);
     let unclipped = 0;
     for (const u of updates) {
       const d = new Float64Array(n);
       for (let i = 0; i < n; i++) d[i] = u.params[i] - global[i];
-      const norm = l2(d);
-      if (norm <= C) unclipped++;
-      const scale = Math.min(1, C / (norm || 1));
-      for (let i = 0; i < n; i++) sum[i] += d[i] * scale;
+      if (clipInPlace(d, this.clipNorm)) unclipped++;
+      for (let i = 0; i < n; i++) sum[i] += d[i];
     }
+    return this.privatizeSum(global, sum, { ...options, contributions: updates.length, unclipped });
+  }
+
+  /**
+   * The same from the sum of the clipped changes alone, as secure
+   * aggregation delivers it (clients clip their own change to `clipNorm`
+   * and add 1 to `unclipped` when they did not have to): the noise, the
+   * clipping-norm update and the accounting happen here, on the server.
+   */
+  privatizeSum(global: Float64Array, clippedSum: Float64Array, options: { sampled: number; population: number; seed: number; contributions: number; unclipped: number }): { update: ClientUpdate; report: DpRoundReport } {
+    const n = global.length;
+    if (clippedSum.length !== n) throw new ArgumentError(`dp: a sum of ${clippedSum.length} values for a model of ${n}`);
+    const m = options.sampled;
+    const rng = new Random(options.seed);
+    const C = this.clipNorm;
     let z = this.noiseMultiplier;
     const countNoise = this.adaptive ? (this.adaptive.countNoise ?? m / 20) : 0;
     if (this.adaptive && z > 0) {
@@ -88,14 +109,14 @@ export class ClientLevelDp {
       z = rest ** -0.5;
     }
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = global[i] + (sum[i] + z * C * rng.normal()) / m;
+    for (let i = 0; i < n; i++) out[i] = global[i] + (clippedSum[i] + z * C * rng.normal()) / m;
     if (this.adaptive) {
-      const noisyFraction = (unclipped + countNoise * rng.normal()) / m;
+      const noisyFraction = (options.unclipped + countNoise * rng.normal()) / m;
       this.clipNorm = C * Math.exp(-this.adaptive.learningRate * (noisyFraction - this.adaptive.targetQuantile));
     }
     this.accountant.step(m / options.population, this.noiseMultiplier);
     const epsilon = this.noiseMultiplier > 0 ? this.accountant.epsilon(this.delta) : Infinity;
-    return { update: { clientId: -1, params: out, numExamples: 1 }, report: { clipNorm: C, unclipped: updates.length ? unclipped / updates.length : 0, epsilon } };
+    return { update: { clientId: -1, params: out, numExamples: 1 }, report: { clipNorm: C, unclipped: options.contributions ? options.unclipped / options.contributions : 0, epsilon } };
   }
 
   state(): { clipNorm: number; rdp: number[]; steps: number } {

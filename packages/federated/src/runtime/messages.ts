@@ -53,12 +53,17 @@ export interface ClientProxy {
 export type SecAggRequest =
   | { step: 'advertise'; round: number }
   | { step: 'share'; round: number; publicKeys: [number, bigint][]; threshold: number }
-  | { step: 'mask'; ins: FitIns; sealed: SealedShare[]; participants: number[]; fractionBits: number }
+  /**
+   * Train, then send the masked change. With `dpClip` (client-level DP) the
+   * change is clipped to that L2 norm and sent unweighted, followed by 1 and
+   * by 1 if it needed no clipping (0 otherwise); without, n·(w_i - w) then n.
+   */
+  | { step: 'mask'; ins: FitIns; sealed: SealedShare[]; participants: number[]; fractionBits: number; dpClip?: number }
   | { step: 'reveal'; round: number; survivors: number[] };
 
 export type SecAggReply =
   | { step: 'advertise'; publicKey: bigint }
   | { step: 'share'; sealed: SealedShare[] }
-  /** masked: n·(w_i - w) in fixed point, then n, masked in the ring; loss is reported in the clear. */
+  /** masked: the input described at the 'mask' request, in fixed point and masked in the ring; loss is reported in the clear. */
   | { step: 'mask'; masked: Uint32Array; loss: number }
   | { step: 'reveal'; revealed: RevealedShares };

@@ -9,18 +9,38 @@ import { TIMED_OUT, withTimeout } from './timeout.js';
 export interface SecureAggregationOptions {
   /** Shares needed to unmask (default: a majority of the clients that advertised keys, at least 2). */
   threshold?: number;
-  /** Fixed-point fraction bits of the weighted changes n·(w_i - w) (default 12: sums up to ±2^19 exactly). */
+  /**
+   * Fixed-point fraction bits of the inputs. Default 12 for the weighted changes
+   * n·(w_i - w) (sums up to ±2^19 exactly); with client-level DP, as many as the
+   * clipping norm allows (see dpFractionBits).
+   */
   fractionBits?: number;
 }
 
 export interface SecureRoundResult {
-  /** The example-weighted mean change, or null when too few clients finished. */
-  meanDelta: Float64Array | null;
+  /**
+   * The sum of the inputs, or null when too few clients finished: sum n_i·(w_i - w),
+   * or with client-level DP the sum of the clipped changes.
+   */
+  sum: Float64Array | null;
+  /** sum n_i, or with DP the number of clients in the sum. */
+  weight: number;
+  /** With DP: how many of those clients needed no clipping. */
+  unclipped: number;
   /** Clients whose input is in the sum. */
   included: number[];
   dropped: { id: number; reason: string }[];
   trainLoss: number;
   why?: string;
+}
+
+/**
+ * Fraction bits for clipped changes: each coordinate of a sum of `clients`
+ * changes of norm <= clipNorm lies within ±clients·clipNorm, which must stay
+ * inside the ring's ±2^31 (one bit of margin); more bits, less rounding.
+ */
+export function dpFractionBits(clients: number, clipNorm: number): number {
+  return Math.max(0, Math.min(24, Math.floor(30 - Math.log2(clients * clipNorm))));
 }
 
 type Step<K extends SecAggReply['step']> = Extract<SecAggReply, { step: K }>;
@@ -30,7 +50,9 @@ type Step<K extends SecAggReply['step']> = Extract<SecAggReply, { step: K }>;
  * the sampled clients (keys, shares, masked inputs, unmasking), each with
  * the timeout; a client that fails a step is dropped and the protocol
  * carries on with the rest. The server learns only sum n_i·(w_i - w) and
- * sum n_i, never one client's change.
+ * sum n_i, never one client's change. With `dpClip` the clients clip their
+ * changes and the server learns their sum, the count and how many were
+ * unclipped: what DP-FedAvg needs to add its noise.
  */
 export async function secureRound(o: {
   clients: readonly ClientProxy[];
@@ -40,6 +62,7 @@ export async function secureRound(o: {
   seed: number;
   timeoutMs: number;
   options: SecureAggregationOptions;
+  dpClip?: number;
 }): Promise<SecureRoundResult> {
   const dropped: SecureRoundResult['dropped'] = [];
   const call = async <K extends SecAggReply['step']>(cs: readonly ClientProxy[], make: (c: ClientProxy) => SecAggRequest, step: K) => {
@@ -53,7 +76,7 @@ export async function secureRound(o: {
     });
     return ok;
   };
-  const fail = (why: string): SecureRoundResult => ({ meanDelta: null, included: [], dropped, trainLoss: NaN, why });
+  const fail = (why: string): SecureRoundResult => ({ sum: null, weight: 0, unclipped: 0, included: [], dropped, trainLoss: NaN, why });
 
   const keys = await call(o.clients, () => ({ step: 'advertise', round: o.round }), 'advertise');
   const threshold = o.options.threshold ?? Math.max(2, Math.floor(keys.length / 2) + 1);
@@ -66,7 +89,7 @@ export async function secureRound(o: {
   );
   const participants = shared.map(([c]) => c.id);
   const sealed: SealedShare[] = shared.flatMap(([, a]) => a.sealed).filter((s) => participants.includes(s.from) && participants.includes(s.to));
-  const fractionBits = o.options.fractionBits ?? 12;
+  const fractionBits = o.options.fractionBits ?? (o.dpClip !== undefined ? dpFractionBits(shared.length, o.dpClip) : 12);
   const masked = await call(
     shared.map(([c]) => c),
     (c) => ({
@@ -75,6 +98,7 @@ export async function secureRound(o: {
       sealed: sealed.filter((s) => s.to === c.id),
       participants,
       fractionBits,
+      ...(o.dpClip !== undefined ? { dpClip: o.dpClip } : {}),
     }),
     'mask',
   );
@@ -86,7 +110,7 @@ export async function secureRound(o: {
   );
 
   const length = sizeOfWeights(o.global);
-  const server = new SecAggServer(threshold, length + 1);
+  const server = new SecAggServer(threshold, length + (o.dpClip !== undefined ? 2 : 1));
   for (const [id, pk] of publicKeys) if (participants.includes(id)) server.publicKeys.set(id, pk);
   for (const [c, a] of masked) server.masked.set(c.id, a.masked);
   let ring: Uint32Array;
@@ -95,10 +119,8 @@ export async function secureRound(o: {
   } catch (e) {
     return fail((e as Error).message);
   }
-  const count = ring[length];
   const sum = new FixedPoint(fractionBits).decode(ring.subarray(0, length));
-  const meanDelta = sum.map((v) => v / count);
   // Each client reports its local loss beside the masked vector; the server weights them by... nothing it may know: a plain mean.
   const losses = masked.map(([, a]) => a.loss);
-  return { meanDelta, included: survivors, dropped, trainLoss: losses.reduce((x, y) => x + y, 0) / losses.length };
+  return { sum, weight: ring[length], unclipped: o.dpClip !== undefined ? ring[length + 1] : 0, included: survivors, dropped, trainLoss: losses.reduce((x, y) => x + y, 0) / losses.length };
 }

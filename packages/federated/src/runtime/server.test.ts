@@ -12,6 +12,7 @@ import { LocalClient, buildModel, initialWeights, readWeights, trainLocally, wri
 import type { ClientProxy, SecAggReply } from './messages.js';
 import { FixedPoint } from '../secagg/fixed-point.js';
 import { FederatedRoundError, runFederated, sampleClients, type RoundRecord } from './server.js';
+import { dpFractionBits } from './secure-round.js';
 import { rejectionReason } from './validate.js';
 import type { Behaviour, ClientData, ClientSpec, ModelSpec } from './task.js';
 
@@ -284,6 +285,26 @@ describe('secure aggregation in the runtime', () => {
     const flatInit = init.flatMap((a) => Array.from(a.values));
     const flatPlain = plain.params.flatMap((a) => Array.from(a.values));
     truthSum.forEach((v, i) => expect(Math.abs(flatInit[i] + v / 90 - flatPlain[i])).toBeLessThan(1e-5));
+  });
+
+  it('client-level DP under secure aggregation: clients clip, the server noises the unmasked sum; same model, epsilon and clipping norms as DP in the clear', async () => {
+    const make = () => [0, 1, 2, 3].map((i) => new LocalClient(spec(i)));
+    // A clipping norm below the updates' norms, so that clipping and the adaptive count both matter.
+    const privacy = { clipNorm: 0.05, noiseMultiplier: 0.5, adaptive: { countNoise: 1 } };
+    const clear = await run(make(), new FedAvg(), 3, { privacy });
+    // Fraction bits chosen from the clipping norm: 24 here (4 clients × 0.05 leaves room for 30 - log2(0.2) = 32).
+    const secure = await run(make(), new FedAvg(), 3, { privacy, secureAggregation: {} });
+    expect(secure.history.map((r) => r.aggregated)).toEqual([4, 4, 4]);
+    expect(secure.history.map((r) => r.epsilon)).toEqual(clear.history.map((r) => r.epsilon));
+    // The unclipped counts are exact ring integers, so adaptive clipping moves identically.
+    expect(secure.history.map((r) => r.clipNorm)).toEqual(clear.history.map((r) => r.clipNorm));
+    expect(clear.history[2].clipNorm).not.toBe(0.05);
+    // 24 fraction bits on changes of norm <= 0.05: 3e-8 per coordinate per client, plus the float32 rounding of the weights.
+    close(secure.params, clear.params, 1e-6);
+    expect(values(secure.params)).not.toEqual(values(initialWeights(model, 3)));
+    expect(dpFractionBits(4, 0.05)).toBe(24);
+    expect(dpFractionBits(100, 1)).toBe(23);
+    expect(dpFractionBits(1000, 1e6)).toBe(0);
   });
 
   it('refuses strategies that need the individual updates', async () => {

@@ -74,6 +74,8 @@ export interface ServerOptions {
    * need only the mean); every client must implement `secAgg`. Updates cannot
    * be validated one by one (the server never sees them): a client whose
    * change does not fit the fixed-point range fails its step and is dropped.
+   * With `privacy` too, each client clips its own change and the server adds
+   * the noise to the sum it unmasks (the same DP-FedAvg, accounted the same).
    */
   secureAggregation?: SecureAggregationOptions;
   limits?: UpdateLimits;
@@ -124,7 +126,6 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
   const secure = options.secureAggregation;
   if (secure) {
     if (!MEAN_BASED.has(strategy.name)) throw new ArgumentError(`runFederated: secure aggregation gives the server only a mean, which ${strategy.name} cannot use - use fedavg, fedprox, fedadagrad, fedadam or fedyogi`);
-    if (options.privacy) throw new ArgumentError('runFederated: secure aggregation with client-level DP is not supported yet - use one of them');
     const missing = clients.find((c) => typeof c.secAgg !== 'function');
     if (missing) throw new ArgumentError(`runFederated: client ${missing.id} cannot take part in secure aggregation (no secAgg method)`);
   }
@@ -154,7 +155,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
     const global = params;
     const config = strategy.fitConfig(round);
     let accepted: { id: number; res: FitRes; flat?: Float64Array }[] = [];
-    let secureMean: Float64Array | null = null;
+    let secureResult: { sum: Float64Array; weight: number; unclipped: number } | null = null;
     let secureLoss = NaN;
     let dropped: RoundRecord['dropped'] = [];
     let rejected: RoundRecord['rejected'] = [];
@@ -166,11 +167,11 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
       rejected = [];
       accepted = [];
       if (secure) {
-        const r = await secureRound({ clients: sampled.map((id) => byId.get(id)!), round, global, config, seed, timeoutMs, options: secure });
+        const r = await secureRound({ clients: sampled.map((id) => byId.get(id)!), round, global, config, seed, timeoutMs, options: secure, ...(dp ? { dpClip: dp.clipNorm } : {}) });
         dropped = r.dropped;
         for (const d of dropped) log(`round ${round}: client ${d.id} dropped: ${d.reason}`);
-        if (r.meanDelta && r.included.length >= minFit) {
-          secureMean = r.meanDelta;
+        if (r.sum && r.included.length >= minFit) {
+          secureResult = { sum: r.sum, weight: r.weight, unclipped: r.unclipped };
           secureLoss = r.trainLoss;
           // Stand-ins for the count checks below; their weights are never read.
           accepted = r.included.map((id) => ({ id, res: { params: global, numExamples: 1, metrics: {} } }));
@@ -206,14 +207,22 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
     }
 
     const flatGlobal = flatten(global);
-    const updates: ClientUpdate[] = secureMean ? [] : accepted.map(({ id, res, flat }) => ({ clientId: id, params: flat ?? flatten(res.params), numExamples: res.numExamples }));
+    const updates: ClientUpdate[] = secureResult ? [] : accepted.map(({ id, res, flat }) => ({ clientId: id, params: flat ?? flatten(res.params), numExamples: res.numExamples }));
     let next: Float64Array;
     const record: Partial<RoundRecord> = {};
-    if (secureMean) {
-      const mean = secureMean;
-      next = strategy.aggregate(flatGlobal, [{ clientId: -1, params: flatGlobal.map((g, i) => g + mean[i]), numExamples: 1 }], round);
+    const dpRound = { sampled: sampled.length, population: clients.length, seed: mixSeed(seed, round, 0, PURPOSE.noise) };
+    if (secureResult && dp) {
+      // The clients clipped their own changes; the server noises the sum it unmasked.
+      const { sum, weight, unclipped } = secureResult;
+      const { update, report } = dp.privatizeSum(flatGlobal, sum, { ...dpRound, contributions: weight, unclipped });
+      next = strategy.aggregate(flatGlobal, [update], round);
+      record.epsilon = report.epsilon;
+      record.clipNorm = report.clipNorm;
+    } else if (secureResult) {
+      const { sum, weight } = secureResult;
+      next = strategy.aggregate(flatGlobal, [{ clientId: -1, params: flatGlobal.map((g, i) => g + sum[i] / weight), numExamples: 1 }], round);
     } else if (dp) {
-      const { update, report } = dp.privatize(flatGlobal, updates, { sampled: sampled.length, population: clients.length, seed: mixSeed(seed, round, 0, PURPOSE.noise) });
+      const { update, report } = dp.privatize(flatGlobal, updates, dpRound);
       next = strategy.aggregate(flatGlobal, [update], round);
       record.epsilon = report.epsilon;
       record.clipNorm = report.clipNorm;
@@ -238,7 +247,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
       dropped,
       rejected,
       attempts: attempt + 1,
-      trainLoss: secureMean ? secureLoss : trainLoss / n,
+      trainLoss: secureResult ? secureLoss : trainLoss / n,
       ...record,
       seconds: (performance.now() - t0) / 1000,
     };

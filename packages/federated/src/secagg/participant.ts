@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ArgumentError } from '@neurite/core';
 import type { FitRes, SecAggReply, SecAggRequest } from '../runtime/messages.js';
+import { clipInPlace } from '../privacy/dp-fedavg.js';
 import { FixedPoint } from './fixed-point.js';
 import { SecAggClient } from './secure-aggregation.js';
 
@@ -10,7 +11,8 @@ const cryptoBytes = (n: number) => new Uint8Array(randomBytes(n));
  * A client's protocol state across the four steps of one round. `train`
  * runs local training when the masked input is due; the weighted change
  * n·(w_i - w) is encoded in fixed point, the example count n appended as
- * a plain ring integer, and the whole vector masked. Fresh keys every round.
+ * a plain ring integer, and the whole vector masked (with client-level DP:
+ * the clipped change, 1, and whether it was unclipped). Fresh keys every round.
  */
 export class SecAggParticipant {
   private session: { round: number; client: SecAggClient } | undefined;
@@ -31,17 +33,28 @@ export class SecAggParticipant {
       const fp = new FixedPoint(req.fractionBits);
       const n = res.numExamples;
       const length = req.ins.params.reduce((k, a) => k + a.values.length, 0);
-      const weighted = new Float64Array(length);
+      const change = new Float64Array(length);
       let at = 0;
       req.ins.params.forEach((g, k) => {
         const p = res.params[k].values;
         if (!p || p.length !== g.values.length) throw new ArgumentError(`secure aggregation: client ${this.id}'s weight ${k} does not fit the model`);
-        for (let i = 0; i < p.length; i++) weighted[at + i] = n * (p[i] - g.values[i]);
+        for (let i = 0; i < p.length; i++) change[at + i] = p[i] - g.values[i];
         at += p.length;
       });
-      const input = new Uint32Array(length + 1);
-      input.set(fp.encode(weighted));
-      input[length] = n;
+      let input: Uint32Array;
+      if (req.dpClip !== undefined) {
+        // Client-level DP: the server never sees this change, so the client clips it itself.
+        const unclipped = clipInPlace(change, req.dpClip);
+        input = new Uint32Array(length + 2);
+        input.set(fp.encode(change));
+        input[length] = 1;
+        input[length + 1] = unclipped ? 1 : 0;
+      } else {
+        for (let i = 0; i < length; i++) change[i] *= n;
+        input = new Uint32Array(length + 1);
+        input.set(fp.encode(change));
+        input[length] = n;
+      }
       return { step: 'mask', masked: s.client.maskedInput(req.sealed, input, req.participants), loss: res.metrics.loss ?? NaN };
     }
     return { step: 'reveal', revealed: s.client.reveal(new Set(req.survivors)) };
