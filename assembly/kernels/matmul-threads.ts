@@ -11,13 +11,21 @@ import { KC, MC, MR, NR, micro, packA, packB, packedABytes, packedBBytes } from 
  * up. Every output element is summed exactly as in the single-threaded
  * kernel: same blocking, same micro-kernel.
  *
- * sync: three i32 zeroed by the caller (row counter, threads arrived at the
- * barrier, barrier generation). scratch: this thread's packed A band and edge
- * tile (`matMulSharedScratch()` bytes). pb: the shared packed B (`matMulPackedB(n)`).
+ * sync: four i32 zeroed by the caller (row counter, threads arrived at the
+ * barrier, barrier generation, aborted). scratch: this thread's packed A band
+ * and edge tile (`matMulSharedScratch()` bytes). pb: the shared packed B
+ * (`matMulPackedB(n)`).
+ *
+ * A thread that traps never reaches the next barrier. Whoever catches the
+ * trap (the worker's loop, or ThreadPool.run on the calling thread) sets
+ * ABORTED and bumps GENERATION: every barrier then lets its threads through
+ * at once and no more rows are claimed, so the others return (with C
+ * unfinished, and the call raises) instead of waiting forever.
  */
 const COUNTER = 0;
 const ARRIVED = 4;
 const GENERATION = 8;
+const ABORTED = 12;
 /** Spins before sleeping in a barrier: the others are usually only microseconds behind. */
 const SPINS = 20000;
 
@@ -32,6 +40,7 @@ export function matMulSharedScratch(): usize {
 /** All `threads` arrive before any leaves; the last to arrive resets the row counter. `canWait` is false on a browser's main thread, which may not block. */
 function barrier(sync: usize, threads: i32, canWait: bool): void {
   if (!ASC_FEATURE_THREADS) return;
+  if (atomic.load<i32>(sync, ABORTED) != 0) return;
   const generation = atomic.load<i32>(sync, GENERATION);
   if (atomic.add<i32>(sync + ARRIVED, 1) == threads - 1) {
     atomic.store<i32>(sync + COUNTER, 0);
@@ -40,7 +49,7 @@ function barrier(sync: usize, threads: i32, canWait: bool): void {
     atomic.notify(sync + GENERATION);
     return;
   }
-  for (let spin = 0; atomic.load<i32>(sync, GENERATION) == generation; spin++) {
+  for (let spin = 0; atomic.load<i32>(sync, GENERATION) == generation && atomic.load<i32>(sync, ABORTED) == 0; spin++) {
     if (canWait && spin > SPINS) atomic.wait<i32>(sync + GENERATION, generation);
   }
 }
@@ -53,7 +62,7 @@ function bandSize(m: i32, start: i32, threads: i32): i32 {
 
 /** Claims the next band of rows and returns its first row, or -1 when none are left. */
 function takeRows(sync: usize, m: i32, threads: i32): i32 {
-  if (!ASC_FEATURE_THREADS) return -1;
+  if (!ASC_FEATURE_THREADS || atomic.load<i32>(sync, ABORTED) != 0) return -1;
   let start = atomic.load<i32>(sync, COUNTER);
   while (start < m) {
     const seen = atomic.cmpxchg<i32>(sync + COUNTER, start, start + bandSize(m, start, threads));

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { createWasmBackend, type WasmBackend } from './backend.js';
 import { splitBatches } from './kernels/matmul.js';
 import { relaxedSimdSupported } from './loader.js';
@@ -171,4 +172,55 @@ describe('dispose', () => {
       spy.mockRestore();
     }
   });
+});
+
+/**
+ * A shared matMul (Job.shared) where one thread's pointer to the shared packed
+ * B lies past the end of memory, so that thread traps packing its share of B
+ * while the other waits for it at the first barrier. Run in a child process on the built dist/: should the
+ * barrier not be released, the waiting thread spins in wasm, which no test
+ * timeout can interrupt, and only killing the process ends it.
+ */
+function sharedMatMulWithTrap(trapping: 'worker' | 'caller'): { status: number | null; signal: string | null; stdout: string; stderr: string } {
+  const dist = (file: string) => JSON.stringify(new URL(`../dist/${file}`, import.meta.url).href);
+  const script = `
+    import { Job, ThreadPool } from ${dist('threads.js')};
+    import { instantiateThreaded } from ${dist('loader.js')};
+    const { exports: e, module, memory } = await instantiateThreaded();
+    const pool = await ThreadPool.create(1, module, memory, e);
+    const n = 64;
+    const a = e.alloc(n * n * 4), b = e.alloc(n * n * 4), c = e.alloc(n * n * 4);
+    const sync = e.alloc(16), pb = e.alloc(e.matMulPackedB(n));
+    const scratch = [e.alloc(e.matMulSharedScratch()), e.alloc(e.matMulSharedScratch())];
+    const job = (thread, packed) => [Job.shared, a, b, c, 1, n, n, n, 0, 0, 0, 0, sync, packed, scratch[thread], thread, 2, 1];
+    const run = (bad) => {
+      new Int32Array(memory.buffer, sync, 4).fill(0);
+      const past = memory.buffer.byteLength + 65536;
+      pool.run([job(0, bad === 'caller' ? past : pb), job(1, bad === 'worker' ? past : pb)]);
+    };
+    try {
+      run(${JSON.stringify(trapping)});
+      console.log('no error');
+    } catch (err) {
+      console.log('raised: ' + err.message);
+    }
+    // The pool still works afterwards.
+    run(null);
+    console.log('then ran');
+    pool.dispose();
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('a thread that traps in a shared matMul', () => {
+  for (const trapping of ['worker', 'caller'] as const) {
+    it(`(the ${trapping}) releases the other from the barriers: the call raises, nothing hangs, the pool runs on`, () => {
+      const r = sharedMatMulWithTrap(trapping);
+      expect(r.signal, `killed after 60 s: a thread waited forever at a barrier\n${r.stdout}${r.stderr}`).toBeNull();
+      expect(r.stdout, r.stderr).toContain('raised: wasm: matMul failed in a thread - the module trapped');
+      expect(r.stdout).toContain('then ran');
+      expect(r.status, r.stderr).toBe(0);
+    });
+  }
 });

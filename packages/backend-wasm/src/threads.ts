@@ -6,8 +6,9 @@ import type { WasmExports } from './heap.js';
  * the module per worker over the same shared memory. Only the main instance
  * allocates (the allocator's state is in its own globals); a worker only runs
  * `matMulRows` or `matMulShared` on pointers the main thread wrote into its
- * control slot. A trap inside `matMulShared` would leave the others waiting at
- * its barrier; it traps only on bad pointers, which core's checks rule out. Jobs
+ * control slot. A thread that traps inside `matMulShared` (only bad pointers
+ * can make it, which core's checks rule out) releases the others from its
+ * barriers (abortShared), so the call fails instead of hanging. Jobs
  * are posted and awaited with Atomics on that slot: kernels are synchronous,
  * so a message round trip through the event loop would be the wrong tool.
  */
@@ -30,6 +31,22 @@ const ARGS = 3; // the job: its kind (a Job index), then that kernel's arguments
 export const Job = { rows: 0, shared: 1, convImages: 2, convFilterGrad: 3 } as const;
 /** Arguments of each kind of job, after the kind. */
 const ARITY = [15, 17, 8, 8];
+/** Position of `sync` among a shared job's arguments, and the byte offsets of its fields (assembly/kernels/matmul-threads.ts). */
+const SYNC_ARG = 11;
+const SYNC_GENERATION = 8;
+const SYNC_ABORTED = 12;
+
+/**
+ * Releases the threads of a shared matMul from its barriers for good (see
+ * assembly/kernels/matmul-threads.ts), when one of them trapped. The workers
+ * run the same steps, written out in WORKER_SOURCE.
+ */
+function abortShared(buffer: ArrayBufferLike, sync: number): void {
+  const i32 = new Int32Array(buffer);
+  Atomics.store(i32, (sync + SYNC_ABORTED) >> 2, 1);
+  Atomics.add(i32, (sync + SYNC_GENERATION) >> 2, 1);
+  Atomics.notify(i32, (sync + SYNC_GENERATION) >> 2);
+}
 
 /**
  * The worker's whole program, as source text so it needs no separate file:
@@ -39,6 +56,13 @@ const ARITY = [15, 17, 8, 8];
 const WORKER_SOURCE = `
 const SLOT_INTS = ${SLOT_INTS}, SEQ = ${SEQ}, DONE = ${DONE}, FAILED = ${FAILED}, ARGS = ${ARGS};
 const ARITY = ${JSON.stringify(ARITY)};
+const SHARED = ${Job.shared}, SYNC_ARG = ${SYNC_ARG};
+function abortShared(buffer, sync) {
+  const i32 = new Int32Array(buffer);
+  Atomics.store(i32, (sync + ${SYNC_ABORTED}) >> 2, 1);
+  Atomics.add(i32, (sync + ${SYNC_GENERATION}) >> 2, 1);
+  Atomics.notify(i32, (sync + ${SYNC_GENERATION}) >> 2);
+}
 function start(data, post) {
   const { module, memory, control, slot } = data;
   const instance = new WebAssembly.Instance(module, {
@@ -61,14 +85,17 @@ function start(data, post) {
       ctl[FAILED] = 0;
     } catch {
       ctl[FAILED] = 1;
+      // The other threads of a shared matMul would wait for this one at their next barrier.
+      if (kind === SHARED) abortShared(memory.buffer, ctl[ARGS + 1 + SYNC_ARG]);
     }
     Atomics.store(ctl, DONE, seq);
     Atomics.notify(ctl, DONE);
   }
 }
 if (typeof self === 'undefined') {
-  const { parentPort } = require('node:worker_threads');
-  parentPort.once('message', (data) => start(data, (m) => parentPort.postMessage(m)));
+  // import(), not require: the source runs as an ES module when the parent was started with
+  // --input-type=module (workers inherit it). The port holds the start message until it is listened to.
+  import('node:worker_threads').then(({ parentPort }) => parentPort.once('message', (data) => start(data, (m) => parentPort.postMessage(m))));
 } else {
   self.onmessage = (event) => { self.onmessage = null; start(event.data, (m) => self.postMessage(m)); };
 }
@@ -194,14 +221,16 @@ export class ThreadPool {
       posted.push(base);
     }
     let failure: unknown = null;
+    const [kind, ...args] = jobs[0];
     try {
-      const [kind, ...args] = jobs[0];
       const e = this.exports;
       const kernel = [e.matMulRows, e.matMulShared, e.conv2dImages, e.conv2dFilterGrad][kind];
       if (args.length !== ARITY[kind]) throw new BackendError(`wasm: job ${kind} takes ${ARITY[kind]} arguments, not ${args.length}`);
       (kernel as (...xs: number[]) => void)(...args);
     } catch (e) {
       failure = e;
+      // The workers of a shared matMul would wait for this thread at their next barrier.
+      if (kind === Job.shared) abortShared(this.control.buffer, args[SYNC_ARG]);
     }
     // Always wait for every worker, even after a failure here: they are still writing into memory the caller will reuse.
     for (const base of posted) {
