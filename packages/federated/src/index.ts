@@ -18,7 +18,7 @@ export type { ModelSpec, LocalTraining, ClientData, ClientSpec, Behaviour } from
 export { LocalClient, buildModel, initialWeights, readWeights, writeWeights, trainLocally, evaluateWeights } from './runtime/local-client.js';
 export { WorkerPool, defaultWorkerUrl, type WorkerPoolOptions } from './runtime/worker-pool.js';
 export type { BackendSpec } from './runtime/worker-protocol.js';
-export { runFederated, sampleClients, FederatedRoundError, type ServerOptions, type RoundRecord, type FederatedResult, type EvalMetrics } from './runtime/server.js';
+export { runFederated, sampleClients, poissonSample, FederatedRoundError, type ServerOptions, type RoundRecord, type FederatedResult, type EvalMetrics } from './runtime/server.js';
 export { rejectionReason, type UpdateLimits } from './runtime/validate.js';
 export { saveServerState, loadServerState, type ServerState } from './runtime/checkpoint.js';
 export { dpFractionBits, secureRound, type SecureAggregationOptions } from './runtime/secure-round.js';

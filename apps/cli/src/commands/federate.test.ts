@@ -68,6 +68,17 @@ describe('neurite federate', () => {
     expectUsageError(await run([...small, '--secure-aggregation', '--strategy', 'median']), /robust aggregation cannot use/);
   });
 
+  it('--dp-sampling poisson: rounds of varying size, epsilon of q = --fraction', async () => {
+    const r = await run([...small, '--rounds', '4', '--fraction', '0.5', '--dp-clip', '1', '--dp-noise', '1', '--dp-sampling', 'poisson', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.dp.sampling).toBe('poisson');
+    expect(out.history.map((h: { attempts: number }) => h.attempts)).toEqual([1, 1, 1, 1]);
+    expect(new Set(out.history.map((h: { sampled: number[] }) => h.sampled.length)).size).toBeGreaterThan(1);
+    expect(out.dp.epsilon).toBeGreaterThan(0);
+    expectUsageError(await run([...small, '--dp-clip', '1', '--dp-noise', '1', '--dp-sampling', 'sometimes']), /dp-sampling/);
+  });
+
   it('--secure-aggregation with --dp-clip: the clients clip, the server noises the sum, epsilon as without secure aggregation', async () => {
     const dp = ['--rounds', '2', '--dp-clip', '1', '--dp-noise', '1.1', '--json'];
     const secure = await run([...small, ...dp, '--secure-aggregation']);

@@ -26,6 +26,7 @@ export interface FederateArgs {
   dpNoise?: number;
   dpAdaptive: boolean;
   dpDelta: number;
+  dpSampling: 'fixed' | 'poisson';
   secureAggregation: boolean;
   byzantine: number;
   workers: number;
@@ -188,7 +189,7 @@ export async function runFederate(a: FederateArgs, g: GlobalOptions, ui: Ui): Pr
       workers: a.workers,
       ...(a.workers > 0 ? { backend: workerBackend(selected) } : {}),
       ...(a.secureAggregation ? { secureAggregation: {} } : {}),
-      ...(dp ? { privacy: { clipNorm: a.dpClip!, noiseMultiplier: a.dpNoise!, adaptive: a.dpAdaptive, delta: a.dpDelta } } : {}),
+      ...(dp ? { privacy: { clipNorm: a.dpClip!, noiseMultiplier: a.dpNoise!, adaptive: a.dpAdaptive, delta: a.dpDelta, sampling: a.dpSampling } } : {}),
       ...(checkpointPath ? { checkpoint: { path: checkpointPath, resume: a.resume } } : {}),
       onRound: (r) => ui.info(progressLine(r, a.rounds, dp)),
       log: (line) => ui.debug(line),
@@ -238,7 +239,7 @@ export async function runFederate(a: FederateArgs, g: GlobalOptions, ui: Ui): Pr
       seed: a.seed,
       trainSamples: train.y.length,
       testSamples: test.y.length,
-      dp: dp ? { clipNorm: a.dpClip, noiseMultiplier: a.dpNoise, adaptive: a.dpAdaptive, delta: a.dpDelta, epsilon: last?.epsilon ?? null } : null,
+      dp: dp ? { clipNorm: a.dpClip, noiseMultiplier: a.dpNoise, adaptive: a.dpAdaptive, delta: a.dpDelta, sampling: a.dpSampling, epsilon: last?.epsilon ?? null } : null,
       resumedFrom: result.resumedFrom,
       testAccuracy: last?.accuracy ?? null,
       testLoss: last?.loss ?? null,
@@ -288,6 +289,11 @@ export function federateCommand(run: Runner): CommandModule {
         .option('dp-noise', { type: 'number', describe: 'DP-FedAvg: noise multiplier' })
         .option('dp-adaptive', { type: 'boolean', describe: 'Adapt the clipping norm to the median update norm', default: false })
         .option('dp-delta', { type: 'number', describe: 'Delta of the reported (epsilon, delta)', default: 1e-5 })
+        .option('dp-sampling', {
+          choices: ['fixed', 'poisson'],
+          describe: 'DP: fixed = round(fraction x clients) a round (epsilon as if Poisson, the usual approximation); poisson = each client joins with probability --fraction (epsilon exact)',
+          default: 'fixed',
+        })
         .option('secure-aggregation', { type: 'boolean', describe: 'Masked updates: the server learns only their sum', default: false })
         .option('byzantine', { type: 'number', describe: 'Clients that send sign-flipped updates x10', default: 0 })
         .option('workers', { type: 'number', describe: 'Worker threads for the clients (0: this thread)', default: 0 })
@@ -321,6 +327,7 @@ export function federateCommand(run: Runner): CommandModule {
               dpNoise: argv['dp-noise'] as number | undefined,
               dpAdaptive: argv['dp-adaptive'] as boolean,
               dpDelta: argv['dp-delta'] as number,
+              dpSampling: argv['dp-sampling'] as 'fixed' | 'poisson',
               secureAggregation: argv['secure-aggregation'] as boolean,
               byzantine: argv.byzantine as number,
               workers: argv.workers as number,

@@ -21,6 +21,16 @@ export interface DpOptions {
   adaptive?: AdaptiveClipping | boolean;
   /** Target delta of the (epsilon, delta) report (default 1e-5). */
   delta?: number;
+  /**
+   * How a round picks its clients. 'fixed' (default): round(fractionFit × N)
+   * of them, accounted as if each had joined with probability m / N, the
+   * common approximation (TensorFlow Federated's too). 'poisson': each client
+   * joins with probability fractionFit on its own, so the round's size varies
+   * (it may be empty: the update is then noise alone), the noise is divided
+   * by the expected count fractionFit × N, a round is never re-drawn, and the
+   * accountant's subsampled-Gaussian bound holds exactly.
+   */
+  sampling?: 'fixed' | 'poisson';
 }
 
 export interface DpRoundReport {
@@ -59,6 +69,7 @@ export class ClientLevelDp {
   readonly delta: number;
   readonly accountant = new RdpAccountant();
   readonly adaptive: Required<Omit<AdaptiveClipping, 'countNoise'>> & { countNoise?: number } | null;
+  readonly sampling: 'fixed' | 'poisson';
   clipNorm: number;
 
   constructor(options: DpOptions) {
@@ -67,6 +78,8 @@ export class ClientLevelDp {
     this.clipNorm = options.clipNorm;
     this.noiseMultiplier = options.noiseMultiplier;
     this.delta = options.delta ?? 1e-5;
+    this.sampling = options.sampling ?? 'fixed';
+    if (this.sampling !== 'fixed' && this.sampling !== 'poisson') throw new ArgumentError(`dp: sampling must be 'fixed' or 'poisson', got '${String(this.sampling)}'`);
     const a = options.adaptive === true ? {} : options.adaptive || null;
     this.adaptive = a ? { targetQuantile: a.targetQuantile ?? 0.5, learningRate: a.learningRate ?? 0.2, countNoise: a.countNoise } : null;
   }
@@ -74,7 +87,8 @@ export class ClientLevelDp {
   /**
    * The noised mean change of one round as a single update for the server
    * strategy, and this round's report. `sampled` is how many clients were
-   * asked (the fixed denominator), `population` how many exist.
+   * asked (the fixed denominator; with Poisson sampling the expected count
+   * q × population), `population` how many exist.
    */
   privatize(global: Float64Array, updates: readonly ClientUpdate[], options: { sampled: number; population: number; seed: number }): { update: ClientUpdate; report: DpRoundReport } {
     const n = global.length;

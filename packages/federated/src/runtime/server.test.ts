@@ -11,7 +11,8 @@ import type { Strategy } from '../strategies/strategy.js';
 import { LocalClient, buildModel, initialWeights, readWeights, trainLocally, writeWeights } from './local-client.js';
 import type { ClientProxy, SecAggReply } from './messages.js';
 import { FixedPoint } from '../secagg/fixed-point.js';
-import { FederatedRoundError, runFederated, sampleClients, type RoundRecord } from './server.js';
+import { FederatedRoundError, poissonSample, runFederated, sampleClients, type RoundRecord } from './server.js';
+import { RdpAccountant } from '../privacy/accountant.js';
 import { dpFractionBits } from './secure-round.js';
 import { rejectionReason } from './validate.js';
 import type { Behaviour, ClientData, ClientSpec, ModelSpec } from './task.js';
@@ -116,6 +117,49 @@ describe('client sampling', () => {
     expect(new Set(res.history.map((r) => r.sampled.join(','))).size).toBeGreaterThan(1);
     const atLeast = await run(clients, new FedAvg(), 1, { fractionFit: 0.25, minFitClients: 3 });
     expect(atLeast.history[0].sampled).toHaveLength(3);
+  });
+});
+
+describe('Poisson sampling for client-level DP', () => {
+  it('each client joins with probability q, independently and reproducibly', () => {
+    const ids = Array.from({ length: 100 }, (_, i) => i);
+    expect(poissonSample(ids, 0.3, 7)).toEqual(poissonSample(ids, 0.3, 7));
+    let joined = 0;
+    const sizes = new Set<number>();
+    for (let seed = 0; seed < 400; seed++) {
+      const s = poissonSample(ids, 0.3, seed);
+      joined += s.length;
+      sizes.add(s.length);
+      expect([...s].sort((a, b) => a - b)).toEqual(s);
+    }
+    // 40,000 Bernoulli(0.3) draws: mean 0.3, standard error 0.0023.
+    expect(Math.abs(joined / 40_000 - 0.3)).toBeLessThan(0.01);
+    expect(sizes.size).toBeGreaterThan(10);
+    expect(poissonSample(ids, 1, 3)).toEqual(ids);
+  });
+
+  it('rounds of varying size, empty ones included (noise alone), never re-drawn; epsilon is that of q = fractionFit', async () => {
+    const clients = [0, 1, 2, 3].map((i) => new LocalClient(spec(i)));
+    const privacy = { clipNorm: 1, noiseMultiplier: 1, sampling: 'poisson' as const };
+    const res = await run(clients, new FedAvg(), 8, { fractionFit: 0.25, minFitClients: 3, privacy });
+    const sizes = res.history.map((r) => r.sampled.length);
+    expect(new Set(sizes).size).toBeGreaterThan(1);
+    expect(sizes).toContain(0);
+    expect(res.history.every((r) => r.attempts === 1 && r.aggregated === r.sampled.length)).toBe(true);
+    const accountant = new RdpAccountant();
+    for (let i = 0; i < 8; i++) accountant.step(0.25, 1);
+    expect(res.history[7].epsilon).toBeCloseTo(accountant.epsilon(1e-5), 12);
+    // An empty round still moves the model: by the noise, z·C / (q·N) per coordinate.
+    const empty = sizes.indexOf(0);
+    const before = empty === 0 ? initialWeights(model, 3) : (await run(clients, new FedAvg(), empty, { fractionFit: 0.25, privacy })).params;
+    const after = (await run(clients, new FedAvg(), empty + 1, { fractionFit: 0.25, privacy })).params;
+    expect(values(after)).not.toEqual(values(before));
+    // Without noise, the same empty round leaves it exactly as it was.
+    const quiet = { ...privacy, noiseMultiplier: 0 };
+    const beforeQuiet = empty === 0 ? initialWeights(model, 3) : (await run(clients, new FedAvg(), empty, { fractionFit: 0.25, privacy: quiet })).params;
+    const afterQuiet = (await run(clients, new FedAvg(), empty + 1, { fractionFit: 0.25, privacy: quiet })).params;
+    expect(values(afterQuiet)).toEqual(values(beforeQuiet));
+    await expect(run(clients, new FedAvg(), 1, { privacy: { ...privacy, sampling: 'sometimes' as 'fixed' } })).rejects.toThrow(/sampling must be 'fixed' or 'poisson'/);
   });
 });
 

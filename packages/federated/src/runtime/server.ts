@@ -57,7 +57,7 @@ export interface ServerOptions {
   seed: number;
   /** Fraction of the clients asked each round (default 1). */
   fractionFit?: number;
-  /** A round needs at least this many valid answers (default 1; never fewer than the strategy needs); otherwise it is retried. */
+  /** A round needs at least this many valid answers (default 1; never fewer than the strategy needs); otherwise it is retried. Not with Poisson sampling (privacy.sampling). */
   minFitClients?: number;
   /** A client that has not answered after this many milliseconds is dropped for the round (default 120000). */
   timeoutMs?: number;
@@ -93,6 +93,12 @@ export interface FederatedResult {
   resumedFrom: number;
 }
 
+/** Poisson sampling: each client joins with probability `q`, independently (seeded); sorted by id, possibly empty. */
+export function poissonSample(ids: readonly number[], q: number, seed: number): number[] {
+  const rng = new Random(seed);
+  return ids.filter(() => rng.next() < q).sort((a, b) => a - b);
+}
+
 /** Which clients a round asks: `k` of them in a seeded order, sorted by id. */
 export function sampleClients(ids: readonly number[], k: number, seed: number): number[] {
   const order = [...ids];
@@ -123,6 +129,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
   const maxRetries = options.maxRetries ?? 2;
   const log = options.log ?? (() => {});
   const dp = options.privacy ? new ClientLevelDp(options.privacy) : null;
+  const poisson = dp?.sampling === 'poisson';
   const secure = options.secureAggregation;
   if (secure) {
     if (!MEAN_BASED.has(strategy.name)) throw new ArgumentError(`runFederated: secure aggregation gives the server only a mean, which ${strategy.name} cannot use - use fedavg, fedprox, fedadagrad, fedadam or fedyogi`);
@@ -162,7 +169,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
     let sampled: number[] = [];
     let attempt = 0;
     for (; attempt <= maxRetries; attempt++) {
-      sampled = sampleClients(ids, perRound, mixSeed(seed, round, attempt, PURPOSE.sample));
+      sampled = poisson ? poissonSample(ids, fraction, mixSeed(seed, round, attempt, PURPOSE.sample)) : sampleClients(ids, perRound, mixSeed(seed, round, attempt, PURPOSE.sample));
       dropped = [];
       rejected = [];
       accepted = [];
@@ -177,7 +184,8 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
           accepted = r.included.map((id) => ({ id, res: { params: global, numExamples: 1, metrics: {} } }));
           break;
         }
-        log(`round ${round}: secure aggregation failed (${r.why ?? `${r.included.length} inputs, ${minFit} needed`})${attempt < maxRetries ? ' - retrying the round' : ''}`);
+        log(`round ${round}: secure aggregation failed (${r.why ?? `${r.included.length} inputs, ${minFit} needed`})${poisson ? ' - the round goes on with no client update' : attempt < maxRetries ? ' - retrying the round' : ''}`);
+        if (poisson) break;
         continue;
       }
       // Each answer is checked and flattened as soon as it arrives: with clients on worker threads
@@ -199,10 +207,11 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
       });
       for (const d of dropped) log(`round ${round}: client ${d.id} dropped: ${d.reason}`);
       for (const r of rejected) log(`round ${round}: update of client ${r.id} rejected: ${r.reason}`);
-      if (accepted.length >= minFit) break;
+      // A Poisson-sampled round is never re-drawn (that would change the sampling the accountant assumes).
+      if (accepted.length >= minFit || poisson) break;
       log(`round ${round}: ${accepted.length} valid answers, ${minFit} needed${attempt < maxRetries ? ' - retrying the round' : ''}`);
     }
-    if (accepted.length < minFit) {
+    if (accepted.length < minFit && !poisson) {
       throw new FederatedRoundError(`round ${round}: only ${accepted.length} of ${sampled.length} clients gave a valid update after ${maxRetries + 1} attempts, ${minFit} needed - check the clients (see the log), raise the timeout or lower minFitClients`);
     }
 
@@ -210,7 +219,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
     const updates: ClientUpdate[] = secureResult ? [] : accepted.map(({ id, res, flat }) => ({ clientId: id, params: flat ?? flatten(res.params), numExamples: res.numExamples }));
     let next: Float64Array;
     const record: Partial<RoundRecord> = {};
-    const dpRound = { sampled: sampled.length, population: clients.length, seed: mixSeed(seed, round, 0, PURPOSE.noise) };
+    const dpRound = { sampled: poisson ? fraction * clients.length : sampled.length, population: clients.length, seed: mixSeed(seed, round, 0, PURPOSE.noise) };
     if (secureResult && dp) {
       // The clients clipped their own changes; the server noises the sum it unmasked.
       const { sum, weight, unclipped } = secureResult;
