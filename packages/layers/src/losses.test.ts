@@ -21,6 +21,52 @@ describe('losses', () => {
     dispose([t, p, flat]);
   });
 
+  it('on the output of a softmax activation, cross-entropy runs as one fused kernel on the logits: same value, the exact gradient', async () => {
+    const { createJsBackend } = await import('@neurite/backend-js');
+    const { registerBackend, removeBackend, setBackend, variableGrads, variable } = await import('@neurite/core');
+    const { activate } = await import('./activations.js');
+    // backend-js with every kernel call counted by name.
+    const inner = createJsBackend();
+    const calls = new Map<string, number>();
+    const count = (name: string, k: (...a: unknown[]) => unknown) => (...args: unknown[]) => {
+      calls.set(name, (calls.get(name) ?? 0) + 1);
+      return k(...args);
+    };
+    const kernels = Object.fromEntries(Object.entries(inner.kernels).map(([name, k]) => [name, typeof k === 'function' ? count(name, k as (...a: unknown[]) => unknown) : k]));
+    registerBackend('counting-js', () => ({ ...inner, kernels }) as typeof inner);
+    await setBackend('counting-js');
+    try {
+      const z = variable(tensor([[2, -1, 0.5], [-3, 4, 1]]), { name: 'z' });
+      const onehot = tensor([[1, 0, 0], [0, 0, 1]]);
+      const sparse = tensor([0, 2], [2], 'int32');
+      const p = softmax(z).dataSync();
+      const want = (-Math.log(p[0]) - Math.log(p[5])) / 2;
+      for (const [loss, labels] of [
+        [categoricalCrossentropy(), onehot],
+        [sparseCategoricalCrossentropy(), sparse],
+      ] as const) {
+        calls.clear();
+        const { value, grads } = variableGrads(() => loss.compute(labels, activate('softmax', z)), [z]);
+        expect(calls.get('softmaxCrossEntropy')).toBe(1);
+        expect(calls.get('log') ?? 0).toBe(0);
+        expect(value.dataSync()[0]).toBeCloseTo(want, 6);
+        // d/dz = (softmax(z) - labels) / n, which the clipped composed form only approximates.
+        const y = [1, 0, 0, 0, 0, 1];
+        grads.z.dataSync().forEach((v, i) => expect(v).toBeCloseTo((p[i] - y[i]) / 2, 6));
+        dispose([value, grads.z]);
+      }
+      // Probabilities that did not come from a softmax activation take the composed path.
+      calls.clear();
+      tidy(() => categoricalCrossentropy().compute(onehot, softmax(z)));
+      expect(calls.get('softmaxCrossEntropy') ?? 0).toBe(0);
+      expect(calls.get('log')).toBe(1);
+      dispose([z, onehot, sparse]);
+    } finally {
+      await setBackend('js');
+      removeBackend('counting-js');
+    }
+  });
+
   it('cross-entropies on probabilities equal their from-logits forms', () => {
     const logits = tensor([[2, -1, 0.5], [-3, 4, 1]]);
     const probs = softmax(logits);

@@ -19,6 +19,7 @@ import {
   sum,
   type Tensor,
 } from '@neurite/core';
+import { logitsOf } from './activations.js';
 
 /** A training objective: the mean over the batch of a per-example loss. */
 export interface Loss {
@@ -75,6 +76,9 @@ export function categoricalCrossentropy(options: { fromLogits?: boolean } = {}):
 
 function crossEntropy(t: Tensor, p: Tensor, fromLogits: boolean): Tensor {
   if (fromLogits) return mean(softmaxCrossEntropyWithLogits(t, p));
+  // Probabilities from a softmax activation: the same loss from their logits, fused and without the clipping.
+  const logits = logitsOf(p);
+  if (logits) return mean(softmaxCrossEntropyWithLogits(t, logits));
   return neg(mean(sum(mul(t, log(clip(p, EPSILON, 1 - EPSILON))), -1)));
 }
 
