@@ -59,8 +59,9 @@ interface Task {
 class WorkerSlot {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
-  /** The call in flight, if any. */
+  /** The call in flight, if any, and the id it was sent with. */
   running: Task | undefined;
+  private runningId = 0;
   private nextId = 1;
   /** The weights this worker holds (a private copy to compare against) and their version number. */
   private held: { weights: Weights; version: number } | undefined;
@@ -87,8 +88,9 @@ class WorkerSlot {
           this.detach(worker, why);
           return void worker.terminate();
         }
+        // A late answer from a worker that was terminated, or to a call that was given up, belongs to no one now.
         const task = this.running;
-        if (!task) return;
+        if (!task || this.worker !== worker || m.id !== this.runningId) return;
         this.running = undefined;
         // Hand this worker its next call before the answer is processed, so it does not wait on this thread.
         this.onFree();
@@ -126,7 +128,8 @@ class WorkerSlot {
       }
       version = this.held.version;
     }
-    worker.postMessage({ ...task.request, id: this.nextId++, ...(version !== undefined ? { weights: version } : {}) } as WorkerRequest, task.transfer);
+    this.runningId = this.nextId++;
+    worker.postMessage({ ...task.request, id: this.runningId, ...(version !== undefined ? { weights: version } : {}) } as WorkerRequest, task.transfer);
   }
 
   private settleRunning(task: Task, error: Error): void {
