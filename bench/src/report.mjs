@@ -72,7 +72,7 @@ export function toSummary(r) {
     `Run ${r.date.slice(0, 16).replace('T', ' ')} UTC (${r.mode} budget) on ${m.cpus} CPUs (nproc), ${m.cpuModel}, node ${m.node}, ${m.platform}; a shared machine, so compare ratios (measured in the same run), not absolute numbers.`,
     `Contenders: ${r.contenders.map((c) => `${c.id} = ${c.label}@${c.version}`).join(', ')}.`,
     ...(r.unavailable?.length ? [`Unavailable: ${r.unavailable.map((u) => `${u.id} (${u.reason})`).join('; ')}.`] : []),
-    'Cells: throughput from the median time (higher is better); n/a: the contender cannot run the case (reason in the full table). Ratio a/b = how many times faster a is than b. `· composed` rows: the same math composed from primitive ops instead of a fused kernel; other `· variant` rows: the yardstick of a target (explain: `· train-3x50`, `· forward`; federated: `· in-process`).',
+    'Cells: throughput from the median time (higher is better); n/a: the contender cannot run the case (reason in the full table). Ratio a/b = how many times faster a is than b. `· composed` rows: the same math composed from primitive ops instead of a fused kernel; other `· variant` rows: the yardstick of a target (explain: `· train-3x50`, `· forward`; federated: `· in-process`, and `· independent`, two threads training alone: the ceiling of the pool).',
     'Medians, p75, p99 and each output\'s agreement with the reference: [bench/results/latest.md](bench/results/latest.md).',
   ];
   for (const s of r.suites) {

@@ -25,3 +25,5 @@ run byz2-trimmed0.2      --partition iid --strategy trimmed:0.2 --byzantine 2
 run byz2-trimmed0.1      --partition iid --strategy trimmed:0.1 --byzantine 2
 run iid-dp               --partition iid --strategy fedavg --dp-clip 1.0 --dp-noise 1.1
 run iid-secagg           --partition iid --strategy fedavg --secure-aggregation
+run iid-dp-secagg        --partition iid --strategy fedavg --dp-clip 1.0 --dp-noise 1.1 --secure-aggregation
+run iid-dp-poisson0.5    --partition iid --strategy fedavg --dp-clip 1.0 --dp-noise 1.1 --fraction 0.5 --dp-sampling poisson
