@@ -2,7 +2,7 @@
 import { lean } from '../budgets.mjs';
 import { makeInputs } from '../inputs.mjs';
 import { buildModel } from '../models.mjs';
-import { MLP, trainRows } from './mlp.mjs';
+import { MLP, predictionsAroundStep, trainRows } from './mlp.mjs';
 
 /**
  * @neurite/explain's speed targets (issue #5), on Neurite's backends only (no
@@ -66,15 +66,7 @@ const integratedGradients = {
     const { x, y } = await trainRows(c, BATCH, seed);
     if (variant === 'train-3x50') {
       // The yardstick: predictions on the batch before and after a step are what it computes.
-      const read = () => {
-        const p = model.predict(x, BATCH);
-        const out = c.read(p);
-        c.dispose(p);
-        return out;
-      };
-      const before = read();
-      await model.step(x, y);
-      const output = [before, read()];
+      const output = await predictionsAroundStep(c, model, x, y, BATCH);
       return {
         output,
         work: 3 * BATCH,

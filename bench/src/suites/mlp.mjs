@@ -39,6 +39,27 @@ export async function trainRows(c, n, seed, featureShape = [PIXELS]) {
 }
 
 /**
+ * The agreement output of a training-step case: the model's predictions on
+ * `x` before and after one step on (x, y), read back as arrays.
+ * @param {import('../types.js').Contender} c
+ * @param {import('../models.mjs').TrainableModel} model
+ * @param {unknown} x
+ * @param {unknown} y
+ * @param {number} batch
+ */
+export async function predictionsAroundStep(c, model, x, y, batch) {
+  const read = () => {
+    const p = model.predict(x, batch);
+    const out = c.read(p);
+    c.dispose(p);
+    return out;
+  };
+  const before = read();
+  await model.step(x, y);
+  return [before, read()];
+}
+
+/**
  * One training step on a batch of 64, timed again and again (training goes
  * on, as in fit). The agreement check compares the predictions on that batch
  * before and after the first step: on the MLP the step moves them by 0.37
@@ -52,15 +73,7 @@ export function stepCase(spec, featureShape) {
   return async (c, { seed }) => {
     const model = await buildModel(c, spec, seed);
     const { x, y } = await trainRows(c, BATCH, seed, featureShape);
-    const read = () => {
-      const p = model.predict(x, BATCH);
-      const out = c.read(p);
-      c.dispose(p);
-      return out;
-    };
-    const before = read();
-    await model.step(x, y);
-    const output = [before, read()];
+    const output = await predictionsAroundStep(c, model, x, y, BATCH);
     return {
       output,
       async run() {

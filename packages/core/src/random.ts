@@ -63,6 +63,21 @@ export class Random {
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
+
+  /**
+   * Shuffles `values` in place (Fisher-Yates, from the last element down, one
+   * `int` draw per step) and returns them: every order equally likely, the
+   * same order for the same generator state.
+   */
+  shuffle<A extends { length: number; [i: number]: unknown }>(values: A): A {
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = values[i];
+      values[i] = values[j];
+      values[j] = t;
+    }
+    return values;
+  }
 }
 
 function rotl(x: number, k: number): number {

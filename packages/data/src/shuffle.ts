@@ -10,14 +10,7 @@ export function toRandom(seed: SeedLike): Random {
 
 /** Shuffles `values` in place with the Fisher-Yates algorithm (every permutation equally likely). */
 export function shuffleInPlace<A extends { length: number; [i: number]: unknown }>(values: A, seed: SeedLike): A {
-  const rng = toRandom(seed);
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const tmp = values[i];
-    values[i] = values[j];
-    values[j] = tmp;
-  }
-  return values;
+  return toRandom(seed).shuffle(values);
 }
 
 /** A random permutation of 0..n-1, the same for the same seed on every machine. */

@@ -9,7 +9,7 @@ import * as nt from '@neurite/core';
 import { Adam } from '@neurite/optimizers';
 import { loadMnist } from '@neurite/data';
 import { conv2d, dense, flatten, maxPool2d, printProgress, reshape, sequential } from '@neurite/layers';
-import { backendArg, isMain, seededSubset, useBackend } from './setup.mjs';
+import { backendArg, isMain, numberArg, seededSubset, useBackend } from './setup.mjs';
 
 /**
  * The network. loadMnist gives each digit as a row of 784 pixels, so the
@@ -61,15 +61,11 @@ export async function trainMnistCnn({ epochs = 8, seed = 42, learningRate = 3e-3
 }
 
 if (isMain(import.meta.url)) {
-  const arg = (name, fallback) => {
-    const i = process.argv.indexOf(name);
-    return i > 0 ? Number(process.argv[i + 1]) : fallback;
-  };
-  const epochs = arg('--epochs', 8);
+  const epochs = numberArg('--epochs', 8);
   // Convolutions are compute-bound and wasm runs them about 5x faster: it is the default here when it loads.
   let backend = backendArg();
   if (!process.argv.includes('--backend')) backend = await useBackend('wasm').catch(() => 'js');
-  const r = await trainMnistCnn({ epochs, seed: arg('--seed', 42), backend, log: console.log });
+  const r = await trainMnistCnn({ epochs, seed: numberArg('--seed', 42), backend, log: console.log });
   const total = r.epochSeconds.reduce((a, b) => a + b, 0);
   console.log(
     `backend ${backend}: test accuracy ${(100 * r.testAccuracy).toFixed(2)}% after ${epochs} epochs, ` +

@@ -5,7 +5,7 @@ import * as nt from '@neurite/core';
 import { Adam } from '@neurite/optimizers';
 import { loadMnist } from '@neurite/data';
 import { dense, printProgress, sequential } from '@neurite/layers';
-import { backendArg, isMain, seededSubset, useBackend } from './setup.mjs';
+import { backendArg, isMain, numberArg, seededSubset, useBackend } from './setup.mjs';
 
 /**
  * `trainLimit` trains on the first examples of a seeded shuffle (for quick
@@ -35,12 +35,8 @@ export async function trainMnistMlp({ epochs = 3, seed = 42, trainLimit, backend
 }
 
 if (isMain(import.meta.url)) {
-  const arg = (name, fallback) => {
-    const i = process.argv.indexOf(name);
-    return i > 0 ? Number(process.argv[i + 1]) : fallback;
-  };
-  const epochs = arg('--epochs', 3);
+  const epochs = numberArg('--epochs', 3);
   const backend = backendArg();
-  const r = await trainMnistMlp({ epochs, seed: arg('--seed', 42), backend, log: console.log });
+  const r = await trainMnistMlp({ epochs, seed: numberArg('--seed', 42), backend, log: console.log });
   console.log(`backend ${backend}: test accuracy ${(100 * r.testAccuracy).toFixed(2)}% after ${epochs} epochs, ${Math.round(r.samplesPerSecond)} samples/s in fit`);
 }

@@ -26,6 +26,16 @@ export function backendArg() {
   return i > 0 ? process.argv[i + 1] : 'js';
 }
 
+/**
+ * The number after `name` on the command line (`--epochs 5`), else `fallback`.
+ * @param {string} name
+ * @param {number} fallback
+ */
+export function numberArg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
 /** True when `moduleUrl` is the file node was started with, not an import. */
 export function isMain(moduleUrl) {
   return process.argv[1] !== undefined && fileURLToPath(moduleUrl) === process.argv[1];

@@ -16,23 +16,13 @@ import { sparseCategoricalCrossentropy } from './losses.js';
 import { sequential } from './sequential.js';
 import { useJs } from './testing/backend.js';
 import { startTf, tf } from './testing/tfjs.js';
+import { rng } from './testing/rng.js';
 
 beforeAll(async () => {
   await useJs();
   await startTf();
 });
 
-/** mulberry32, for inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('peer: tfjs-core', () => {
   it('five Adam steps of Dense-BatchNorm-relu-Dense with softmax cross-entropy match', async () => {

@@ -22,15 +22,9 @@ export interface Conv2DOptions {
 }
 
 /** A resolved 2-D window: the kernel attributes plus the output's spatial size. */
-export interface Geometry2D {
+export interface Geometry2D extends Conv2DAttrs {
   outH: number;
   outW: number;
-  strideH: number;
-  strideW: number;
-  dilationH: number;
-  dilationW: number;
-  padTop: number;
-  padLeft: number;
 }
 
 /** A number or an [h, w] pair of positive integers, as [h, w]. */

@@ -91,10 +91,7 @@ export function permutationImportance(model: Explainable, x: Tensor, y: Tensor, 
   for (let g = 0; g < count; g++) {
     for (let r = 0; r < repeats; r++) {
       for (let i = 0; i < rows.n; i++) order[i] = i;
-      for (let i = rows.n - 1; i > 0; i--) {
-        const j = random.int(i + 1);
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      random.shuffle(order);
       shuffled.set(rows.data);
       for (let i = 0; i < rows.n; i++) for (let j = 0; j < d; j++) if (groups[j] === g) shuffled[i * d + j] = rows.data[order[i] * d + j];
       const p = predict(shuffled);

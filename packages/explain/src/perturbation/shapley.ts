@@ -83,11 +83,7 @@ export function shapleySampling(model: Explainable, x: Tensor, options: ShapleyS
     const m = game.players.count;
     const orders: Int32Array[] = [];
     for (let p = 0; p < perms; p++) {
-      const order = Int32Array.from({ length: m }, (_, i) => i);
-      for (let i = m - 1; i > 0; i--) {
-        const j = random.int(i + 1);
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      const order = random.shuffle(Int32Array.from({ length: m }, (_, i) => i));
       orders.push(order);
       if (options.antithetic ?? true) orders.push(order.slice().reverse());
     }

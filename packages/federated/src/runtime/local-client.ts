@@ -72,13 +72,7 @@ function epochOrder(n: number, rng: Random, batchSize: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (batchSize >= n) return order;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
+  return rng.shuffle(order);
 }
 
 /**

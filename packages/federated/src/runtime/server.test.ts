@@ -15,27 +15,15 @@ import { FederatedRoundError, poissonSample, runFederated, sampleClients, type R
 import { RdpAccountant } from '../privacy/accountant.js';
 import { dpFractionBits } from './secure-round.js';
 import { rejectionReason } from './validate.js';
-import type { Behaviour, ClientData, ClientSpec, ModelSpec } from './task.js';
+import type { Behaviour, ClientSpec } from './task.js';
+import { BLOBS_MODEL, blobs } from '../testing/blobs.js';
 
 beforeAll(async () => {
   if (!(await listBackends()).some((b) => b.name === 'js')) register();
   await setBackend('js');
 });
 
-const model: ModelSpec = { kind: 'mlp', inputs: 4, hidden: [6], outputs: 3 };
-
-/** Three noisy clusters in 4-D, `n` examples, the same for the same seed. */
-function blobs(n: number, seed: number): ClientData {
-  let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-  const x = new Float32Array(n * 4);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === y[i] ? 2 : 0) + 0.5 * rand();
-  }
-  return { x, y };
-}
+const model = BLOBS_MODEL;
 
 const spec = (id: number, behaviour?: Behaviour, n = 30): ClientSpec => ({
   id,

@@ -101,13 +101,7 @@ export function poissonSample(ids: readonly number[], q: number, seed: number): 
 
 /** Which clients a round asks: `k` of them in a seeded order, sorted by id. */
 export function sampleClients(ids: readonly number[], k: number, seed: number): number[] {
-  const order = [...ids];
-  const rng = new Random(seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order.slice(0, k).sort((a, b) => a - b);
+  return new Random(seed).shuffle([...ids]).slice(0, k).sort((a, b) => a - b);
 }
 
 /**

@@ -11,7 +11,8 @@ import { FedAvg } from '../strategies/fedavg.js';
 import { LocalClient, initialWeights } from './local-client.js';
 import { runFederated } from './server.js';
 import { timeSimulation } from './simulation.js';
-import type { Behaviour, ClientData, ClientSpec, ModelSpec } from './task.js';
+import type { Behaviour, ClientSpec } from './task.js';
+import { BLOBS_MODEL, blobs } from '../testing/blobs.js';
 import { WorkerPool } from './worker-pool.js';
 import type { BackendSpec } from './worker-protocol.js';
 
@@ -21,19 +22,7 @@ beforeAll(async () => {
 });
 
 const JS: BackendSpec = { module: '@neurite/backend-js', factory: 'createJsBackend', name: 'js' };
-const model: ModelSpec = { kind: 'mlp', inputs: 4, hidden: [6], outputs: 3 };
-
-function blobs(n: number, seed: number): ClientData {
-  let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-  const x = new Float32Array(n * 4);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === y[i] ? 2 : 0) + 0.5 * rand();
-  }
-  return { x, y };
-}
+const model = BLOBS_MODEL;
 
 const spec = (id: number, behaviour?: Behaviour): ClientSpec => ({
   id,

@@ -207,6 +207,18 @@ function normalizationAxis(c: KerasConfig): number {
   return v as number;
 }
 
+/** What Dense and Conv2D share after their own keys (as KernelBias does on our side): initializers, regularizers, constraints, the weights. */
+function kernelBiasTail(c: KerasConfig, config: Config, weights: [string, string][]): void {
+  c.ignore('kernel_initializer', 'bias_initializer');
+  c.regularizer(config, 'kernel_regularizer', 'kernelRegularizer');
+  c.regularizer(config, 'bias_regularizer', 'biasRegularizer');
+  c.none('activity_regularizer', 'activity regularization');
+  c.none('kernel_constraint', 'weight constraints');
+  c.none('bias_constraint', 'weight constraints');
+  weights.push(['kernel', 'kernel']);
+  if (config.useBias !== false) weights.push(['bias', 'bias']);
+}
+
 function translateLayer(kerasClass: string, c: KerasConfig): Translated {
   const config: Config = {};
   const weights: [string, string][] = [];
@@ -216,14 +228,7 @@ function translateLayer(kerasClass: string, c: KerasConfig): Translated {
       c.copy(config, 'units', 'units');
       c.activation(config);
       c.copy(config, 'use_bias', 'useBias');
-      c.ignore('kernel_initializer', 'bias_initializer');
-      c.regularizer(config, 'kernel_regularizer', 'kernelRegularizer');
-      c.regularizer(config, 'bias_regularizer', 'biasRegularizer');
-      c.none('activity_regularizer', 'activity regularization');
-      c.none('kernel_constraint', 'weight constraints');
-      c.none('bias_constraint', 'weight constraints');
-      weights.push(['kernel', 'kernel']);
-      if (config.useBias !== false) weights.push(['bias', 'bias']);
+      kernelBiasTail(c, config, weights);
       break;
     case 'Conv2D':
       c.copy(config, 'filters', 'filters');
@@ -235,14 +240,7 @@ function translateLayer(kerasClass: string, c: KerasConfig): Translated {
       c.copy(config, 'use_bias', 'useBias');
       c.dataFormat();
       c.only('groups', [1], 'grouped convolutions are not implemented');
-      c.ignore('kernel_initializer', 'bias_initializer');
-      c.regularizer(config, 'kernel_regularizer', 'kernelRegularizer');
-      c.regularizer(config, 'bias_regularizer', 'biasRegularizer');
-      c.none('activity_regularizer', 'activity regularization');
-      c.none('kernel_constraint', 'weight constraints');
-      c.none('bias_constraint', 'weight constraints');
-      weights.push(['kernel', 'kernel']);
-      if (config.useBias !== false) weights.push(['bias', 'bias']);
+      kernelBiasTail(c, config, weights);
       break;
     case 'MaxPooling2D':
     case 'MaxPool2D':

@@ -12,6 +12,7 @@ import { dense } from './dense.js';
 import { flatten } from './flatten.js';
 import { avgPool2d, globalAveragePooling2d, globalMaxPooling2d, maxPool2d } from './pooling.js';
 import { reshape } from './reshape.js';
+import { rng } from '../testing/rng.js';
 
 beforeAll(async () => {
   await useJs();
@@ -20,17 +21,6 @@ beforeAll(async () => {
 
 const values = (t: Tensor) => Array.from(t.dataSync());
 
-/** mulberry32, for inputs. */
-function rng(seedValue: number): () => number {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const randoms = (n: number, s: number) => {
   const r = rng(s);
   return Array.from({ length: n }, () => r() * 2 - 1);

@@ -36,14 +36,7 @@ function epochOrder(n: number, seed: number, epoch: number, shuffle: boolean): I
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (!shuffle) return order;
-  const rng = new Random((seed + Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
+  return new Random((seed + Math.imul(epoch + 1, 0x9e3779b1)) >>> 0).shuffle(order);
 }
 
 /** The training loop behind `model.fit`. */
