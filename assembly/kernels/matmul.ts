@@ -13,7 +13,7 @@ import { F32, I32 } from './common';
  * inside the loop. 10 accumulators + 2 B vectors + 1 A splat fit the 16 SIMD
  * registers V8 has on x64: measured in one run, 5x8 gave ~45 GFLOP/s at 512,
  * 4x8 ~38, and 6x8 (15 live vectors) ~25 as V8 spilled. The B panel
- * (KC*NR floats, 8 KB) stays in L1, the A block (MC*KC floats) in L2.
+ * (KC*NR floats, 16 KB) stays in L1, the A block (MC*KC floats, 240 KB) in L2.
  *
  * Relaxed-SIMD build (--enable relaxed-simd): the multiply-add is one
  * f32x4.relaxed_madd (an FMA where the CPU has one), which needs no temporary
@@ -26,7 +26,10 @@ import { F32, I32 } from './common';
 export const MR = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 export const NR = 8;
 export const MC = 120; // a multiple of MR (and of the scalar kernel's 4)
-export const KC = 256;
+// 512 deep rather than 256: half the passes over C and half the micro-kernel
+// prologues and epilogues for k >= 512; measured interleaved in one process
+// (2026-11-24), +2-5% at 512 and 1024 and the same at 256.
+export const KC = 512;
 
 /*
  * Scratch is passed in, never static or allocated inside the row loop: in the

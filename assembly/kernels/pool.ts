@@ -90,8 +90,75 @@ function maxPoolT<T>(x: usize, o: usize, geom: usize): void {
   }
 }
 
+/*
+ * float32 with SIMD: the window's maximum of 16 channels at a time stays in
+ * four f32x4 registers while the window is walked, then is stored once. The
+ * generic loop above keeps it in the output row instead (a -Infinity fill, then
+ * a load, max and store per window position); this path is the one training
+ * and the bench run. Same result bit for bit: pmax keeps the accumulator
+ * unless the new value is greater, so a NaN never wins either way.
+ */
+function maxPoolF32x4(x: usize, o: usize, geom: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const n = at(geom, G_N), h = at(geom, G_H), w = at(geom, G_W), c = at(geom, G_C);
+  const oh = at(geom, G_OH), ow = at(geom, G_OW), wh = at(geom, G_WH), ww = at(geom, G_WW);
+  const sh = at(geom, G_SH), sw = at(geom, G_SW), pt = at(geom, G_PT), pl = at(geom, G_PL);
+  const row = <usize>c << 2;
+  const lowest = f32x4.splat(-Infinity);
+  let out = o;
+  for (let b = 0; b < n; b++) {
+    const image = x + <usize>b * h * w * row;
+    for (let oy = 0; oy < oh; oy++) {
+      const top = oy * sh - pt;
+      const ya = max(top, 0), yb = min(top + wh, h);
+      for (let ox = 0; ox < ow; ox++, out += row) {
+        const left = ox * sw - pl;
+        const xa = max(left, 0), xb = min(left + ww, w);
+        let ch = 0;
+        for (; ch + 16 <= c; ch += 16) {
+          let m0 = lowest, m1 = lowest, m2 = lowest, m3 = lowest;
+          for (let iy = ya; iy < yb; iy++) {
+            let p = image + (<usize>iy * w + xa) * row + (<usize>ch << 2);
+            for (let ix = xa; ix < xb; ix++, p += row) {
+              m0 = f32x4.pmax(m0, v128.load(p));
+              m1 = f32x4.pmax(m1, v128.load(p, 16));
+              m2 = f32x4.pmax(m2, v128.load(p, 32));
+              m3 = f32x4.pmax(m3, v128.load(p, 48));
+            }
+          }
+          const q = out + (<usize>ch << 2);
+          v128.store(q, m0);
+          v128.store(q, m1, 16);
+          v128.store(q, m2, 32);
+          v128.store(q, m3, 48);
+        }
+        for (; ch + 4 <= c; ch += 4) {
+          let m = lowest;
+          for (let iy = ya; iy < yb; iy++) {
+            let p = image + (<usize>iy * w + xa) * row + (<usize>ch << 2);
+            for (let ix = xa; ix < xb; ix++, p += row) m = f32x4.pmax(m, v128.load(p));
+          }
+          v128.store(out + (<usize>ch << 2), m);
+        }
+        for (; ch < c; ch++) {
+          let m: f32 = -Infinity;
+          for (let iy = ya; iy < yb; iy++) {
+            let p = image + (<usize>iy * w + xa) * row + (<usize>ch << 2);
+            for (let ix = xa; ix < xb; ix++, p += row) {
+              const v = load<f32>(p);
+              m = pick<f32>(v, m, v > m);
+            }
+          }
+          store<f32>(out + (<usize>ch << 2), m);
+        }
+      }
+    }
+  }
+}
+
 export function maxPool(dt: i32, x: usize, o: usize, geom: usize): void {
   if (dt == F64) maxPoolT<f64>(x, o, geom);
+  else if (ASC_FEATURE_SIMD) maxPoolF32x4(x, o, geom);
   else maxPoolT<f32>(x, o, geom);
 }
 
@@ -212,7 +279,75 @@ function maxPoolGradT<T>(x: usize, dy: usize, dx: usize, geom: usize): void {
   heap.free(best);
 }
 
+/** dx[j] += g where j >= 0 (the window had a winner). */
+@inline function addAt(dx: usize, j: i32, g: f32): void {
+  if (j >= 0) {
+    const q = dx + (<usize>j << 2);
+    store<f32>(q, load<f32>(q) + g);
+  }
+}
+
+/*
+ * float32 with SIMD: as maxPoolGradT, with the running best and its element
+ * index for 4 channels held in two registers while the window is walked
+ * (no best/arg scratch rows to load and store per window position); channels
+ * past the last multiple of 4 go through the scalar loop's rule.
+ */
+function maxPoolGradF32x4(x: usize, dy: usize, dx: usize, geom: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const n = at(geom, G_N), h = at(geom, G_H), w = at(geom, G_W), c = at(geom, G_C);
+  const oh = at(geom, G_OH), ow = at(geom, G_OW), wh = at(geom, G_WH), ww = at(geom, G_WW);
+  const sh = at(geom, G_SH), sw = at(geom, G_SW), pt = at(geom, G_PT), pl = at(geom, G_PL);
+  const row = <usize>c << 2;
+  memory.fill(dx, 0, <usize>n * h * w * row);
+  const lowest = f32x4.splat(-Infinity), none = i32x4.splat(-1), lane = i32x4(0, 1, 2, 3);
+  let g = dy;
+  for (let b = 0; b < n; b++) {
+    const image = b * h * w * c;
+    for (let oy = 0; oy < oh; oy++) {
+      const top = oy * sh - pt;
+      const ya = max(top, 0), yb = min(top + wh, h);
+      for (let ox = 0; ox < ow; ox++, g += row) {
+        const left = ox * sw - pl;
+        const xa = max(left, 0), xb = min(left + ww, w);
+        let ch = 0;
+        for (; ch + 4 <= c; ch += 4) {
+          let m = lowest, arg = none;
+          for (let iy = ya; iy < yb; iy++) {
+            let e = image + (iy * w + xa) * c + ch;
+            for (let ix = xa; ix < xb; ix++, e += c) {
+              const v = v128.load(x + (<usize>e << 2));
+              const wins = f32x4.gt(v, m);
+              m = v128.bitselect(v, m, wins);
+              arg = v128.bitselect(i32x4.add(i32x4.splat(e), lane), arg, wins);
+            }
+          }
+          const gv = v128.load(g + (<usize>ch << 2));
+          addAt(dx, i32x4.extract_lane(arg, 0), f32x4.extract_lane(gv, 0));
+          addAt(dx, i32x4.extract_lane(arg, 1), f32x4.extract_lane(gv, 1));
+          addAt(dx, i32x4.extract_lane(arg, 2), f32x4.extract_lane(gv, 2));
+          addAt(dx, i32x4.extract_lane(arg, 3), f32x4.extract_lane(gv, 3));
+        }
+        for (; ch < c; ch++) {
+          let m: f32 = -Infinity, arg = -1;
+          for (let iy = ya; iy < yb; iy++) {
+            let e = image + (iy * w + xa) * c + ch;
+            for (let ix = xa; ix < xb; ix++, e += c) {
+              const v = load<f32>(x + (<usize>e << 2));
+              const wins = v > m;
+              m = pick<f32>(v, m, wins);
+              arg = select<i32>(e, arg, wins);
+            }
+          }
+          addAt(dx, arg, load<f32>(g + (<usize>ch << 2)));
+        }
+      }
+    }
+  }
+}
+
 export function maxPoolGrad(dt: i32, x: usize, dy: usize, dx: usize, geom: usize): void {
   if (dt == F64) maxPoolGradT<f64>(x, dy, dx, geom);
+  else if (ASC_FEATURE_SIMD) maxPoolGradF32x4(x, dy, dx, geom);
   else maxPoolGradT<f32>(x, dy, dx, geom);
 }

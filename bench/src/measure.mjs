@@ -95,7 +95,18 @@ export async function measureCase(suite, kase, contenders, budget, seed) {
     const err = maxRelError(p.inst.output, referenceOf(p));
     if (!(err <= kase.tolerance)) throw new Error(`bench: ${suite.name}/${kase.id}: ${p.id} disagrees with the reference (max rel error ${err.toExponential(2)})`);
   }
-  const timed = prepared.filter((p) => !untimed.includes(p));
+  // Known wrong results are checked, reported with their error and reason, and never timed.
+  const wrong = prepared.filter((p) => !untimed.includes(p) && kase.wrong?.[p.c.id] !== undefined);
+  for (const p of wrong) {
+    await p.c.activate();
+    await p.inst.dispose();
+    const err = maxRelError(p.inst.output, referenceOf(p));
+    if (err <= kase.tolerance) {
+      throw new Error(`bench: ${suite.name}/${kase.id}: ${p.id} now agrees with the reference (max rel error ${err.toExponential(2)}) - remove it from the case's \`wrong\` list`);
+    }
+    unavailable.push({ contender: p.id, reason: `wrong result, max rel error ${err.toExponential(1)}: ${kase.wrong?.[p.c.id]}` });
+  }
+  const timed = prepared.filter((p) => !untimed.includes(p) && !wrong.includes(p));
 
   const b = { ...budget, ...kase.budget?.[budget.short ? 'short' : 'full'] };
   /** @type {Map<string, number[]>} */

@@ -72,6 +72,14 @@ export interface Case {
   untimed?: string[];
   /** Also untimed in the short (gate) run, to keep it under two minutes; timed in full runs. */
   untimedShort?: string[];
+  /**
+   * Contenders known to compute this case wrongly, with why: each is still
+   * run and checked, then listed as unavailable with its error and this
+   * reason instead of being timed (a wrong result is never a speed). If one
+   * agrees with the reference after all (the peer fixed it), the case fails
+   * and says to remove the entry.
+   */
+  wrong?: Record<string, string>;
   /** Too slow for the gate: full runs only. */
   fullOnly?: boolean;
   /** Budget overrides per mode, for slow cases (a training epoch takes seconds per call) and a lean gate. */

@@ -6,7 +6,7 @@ import { makeInputs } from '../inputs.mjs';
  * 2-D convolution and max pooling, NHWC, on MNIST-sized images: a 3×3 'same'
  * convolution from 8 to 16 channels over a batch of 16 28×28 maps, forward,
  * and forward plus both gradients (what a conv layer runs per training step),
- * and a 2×2 max pool. Neurite's are core's `conv2d` and `maxPool2d` (rows show
+ * and a 2×2 max pool, forward and with its gradient. Neurite's are core's `conv2d` and `maxPool2d` (rows show
  * "unavailable" on a backend without the kernels); tfjs's are `tf.conv2d` and
  * `tf.maxPool`. The gradient case compares dx and dfilter one by one.
  */
@@ -41,6 +41,20 @@ function conv(c) {
   }
   const conv2d = op(c, 'conv2d');
   return (x, f) => conv2d(x, f, { strides: 1, padding: 'same' });
+}
+
+/**
+ * @param {import('../types.js').Contender} c
+ * @returns {(x: unknown) => unknown}
+ */
+function maxPool(c) {
+  if (c.kind === 'tfjs') {
+    /** @type {any} */
+    const tf = c.lib;
+    return (x) => tf.maxPool(x, 2, 2, 'valid');
+  }
+  const pool = op(c, 'maxPool2d');
+  return (x) => pool(x, { poolSize: 2, strides: 2, padding: 'valid' });
 }
 
 /** @type {import('../types.js').Suite} */
@@ -96,7 +110,38 @@ export default {
       run: (lib, [x], c) => {
         /** @type {any} */
         const l = lib;
-        return c.kind === 'tfjs' ? l.maxPool(x, 2, 2, 'valid') : op(c, 'maxPool2d')(x, { poolSize: 2, strides: 2, padding: 'valid' });
+        return maxPool(c)(x);
+      },
+    },
+    {
+      id: 'maxpool-2x2-grad',
+      label: 'the same, gradient (forward + dx)',
+      unit: 'GB/s',
+      // The forward pass reads x and writes y; the backward reads x and dy and writes dx.
+      work: 4 * B * H * W * CO * (1 + 1 / 4 + 1 + 1 / 4 + 1),
+      // Each dx is one dy (or zero): exact.
+      tolerance: 0,
+      wrong: {
+        // Measured with tfjs-backend-wasm 4.22 on the reference's inputs: dx misses the dy of some windows
+        // (on a 2×4×4×3 input, 3 of 24 windows gave no gradient at all); tfjs-cpu and Neurite agree.
+        'tfjs-wasm': "tfjs-backend-wasm's MaxPoolGrad drops the gradient of some windows",
+      },
+      async prepare(c, { seed }) {
+        /** @type {any} */
+        const lib = c.lib;
+        const yShape = [B, H / 2, W / 2, CO];
+        const [x, dy] = makeInputs([Y, yShape], seed).map((d, i) => c.tensor(d, [Y, yShape][i]));
+        const pool = maxPool(c);
+        /** @type {(x: unknown) => unknown} */
+        const dx = lib.grad((/** @type {unknown} */ a) => lib.sum(lib.mul(pool(a), dy)));
+        const g = dx(x);
+        const output = c.read(g);
+        c.dispose(g);
+        return {
+          output,
+          run: () => lib.tidy(() => void dx(x)),
+          dispose: () => [x, dy].forEach((t) => c.dispose(t)),
+        };
       },
     },
   ]).map(lean),

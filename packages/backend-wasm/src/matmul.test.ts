@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backend.js';
 import { relaxedSimdSupported } from './loader.js';
 
-/** Shapes that cross every blocking boundary of the kernels (KC=256 depth, MC=120 rows, 5-, 6-, 8- and 4-wide panels). */
+/** Shapes that cross every blocking boundary of the kernels (KC=512 depth, MC=120 rows, 5-, 6-, 8- and 4-wide panels). */
 const CASES = [
   { batch: [1, 1], m: 130, k: 300, n: 19 },
   { batch: [2, 1], m: 9, k: 513, n: 33 },
   { batch: [3, 3], m: 121, k: 7, n: 17 },
   { batch: [1, 2], m: 1, k: 260, n: 1 },
+  { batch: [1, 1], m: 17, k: 1030, n: 9 },
 ];
 const arrays = { float32: Float32Array, float64: Float64Array, int32: Int32Array };
 
