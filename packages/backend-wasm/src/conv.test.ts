@@ -79,6 +79,8 @@ const POOLS: PoolCase[] = [
   pool([3, 28, 28, 16], [14, 14], {}),
   // 23 channels: the SIMD kernels' 16-wide, 4-wide and scalar channel loops all run, on clipped windows.
   pool([2, 6, 7, 23], [4, 4], { windowH: 3, windowW: 2, strideH: 2, strideW: 2, padTop: 1, padLeft: 1 }),
+  // Stride past the window: disjoint windows with inputs between them that no window reads (their dx is 0).
+  pool([2, 7, 9, 6], [3, 3], { windowH: 2, windowW: 2, strideH: 3, strideW: 3 }),
 ];
 
 /** Deterministic uniform values in [-1, 1) (mulberry32), so failures reproduce. */
@@ -278,6 +280,34 @@ describe.each(BUILDS)('conv and pool kernels, %s build', (_name, create) => {
       opened.push(b);
       const t = new Harness(b, dtype);
       POOLS.forEach((p, i) => checkPool(t, p, 200 + i));
+      t.release();
+      expect(b.memoryInfo().liveBytes).toBe(0);
+    });
+
+    it(`max pooling: -Infinity and NaN never win, ties go to the first (${dtype})`, async () => {
+      const b = await create();
+      opened.push(b);
+      const t = new Harness(b, dtype);
+      const nan = Number.NaN, inf = Number.POSITIVE_INFINITY;
+      // One 2x2 window per image row pair, 5 channels (a 4-wide lane group and a scalar one), channel-minor:
+      // [-inf everywhere], [NaN, NaN, 3, NaN], [2, 7, 7, 1], [-inf, NaN, -inf, -inf], [inf, 1, inf, 0].
+      const windows = [
+        [-inf, nan, 2, -inf, inf],
+        [-inf, nan, 7, nan, 1],
+        [-inf, 3, 7, -inf, inf],
+        [-inf, nan, 1, -inf, 0],
+      ];
+      const xv = Float64Array.from(windows.flat());
+      const x = t.upload([1, 2, 2, 5], xv), dy = t.upload([1, 1, 1, 5], Float64Array.of(10, 20, 30, 40, 50));
+      for (const attrs of [pool([1, 2, 2, 5], [1, 1], {}).attrs, pool([1, 2, 2, 5], [1, 1], { strideH: 1, strideW: 1 }).attrs]) {
+        const y = t.output([1, 1, 1, 5]);
+        t.backend.kernels.maxPool([x], y, attrs);
+        expect(t.read(y)).toEqual([-inf, 3, 7, -inf, inf]);
+        const dx = t.output([1, 2, 2, 5]);
+        t.backend.kernels.maxPoolGrad([x, dy], dx, attrs);
+        // Position by position (the window's row-major order), each channel's dy where it first won.
+        expect(t.read(dx)).toEqual([0, 0, 0, 0, 50, 0, 0, 30, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0]);
+      }
       t.release();
       expect(b.memoryInfo().liveBytes).toBe(0);
     });
