@@ -26,7 +26,7 @@ export const LEAN_SHORT = { rounds: 4, time: 50, iterations: 1, warmupTime: 100,
 /**
  * Timed in full runs only in the later suites: the scalar build (its ratios
  * are gated on the first three suites) and the threaded one (it only splits
- * matMul, gated on matMul 1024) and the relaxed-SIMD one (it only changes
+ * matMul and convolution, gated on matMul 1024) and the relaxed-SIMD one (it only changes
  * matMul). In the gate they still compute every case once for the agreement check.
  */
 export const FULL_RUN_VARIANTS = ['wasm-scalar', 'wasm-threads', 'wasm-relaxed'];
