@@ -69,3 +69,20 @@ export function fill(dt: i32, p: usize, n: i32, value: f64): void {
     for (let i = 0; i < n; i++) store<f64>(p + (<usize>i << 3), value);
   }
 }
+
+/** Lanes 0..count-1 of f32x4 from p (count 1 to 3), the others `fill`: never reads past p's last element. */
+@inline export function loadPart(p: usize, count: i32, fill: f32): v128 {
+  if (!ASC_FEATURE_SIMD) return v128.splat<i32>(0);
+  let v = v128.load_lane<f32>(p, f32x4.splat(fill), 0);
+  if (count > 1) v = v128.load_lane<f32>(p, v, 1, 4);
+  if (count > 2) v = v128.load_lane<f32>(p, v, 2, 8);
+  return v;
+}
+
+/** Stores lanes 0..count-1 (count 1 to 3) of an f32x4 at p, nothing past them. */
+@inline export function storePart(p: usize, v: v128, count: i32): void {
+  if (!ASC_FEATURE_SIMD) return;
+  v128.store_lane<f32>(p, v, 0);
+  if (count > 1) v128.store_lane<f32>(p, v, 1, 4);
+  if (count > 2) v128.store_lane<f32>(p, v, 2, 8);
+}

@@ -1,3 +1,5 @@
+import { ELU, RELU, SIGMOID, TANH, activationF32x4 } from './activation-lanes';
+import { loadPart, storePart } from './common';
 import { expF32x4 } from './expf';
 
 /*
@@ -78,56 +80,52 @@ export function sgdF32(w: usize, g: usize, b: usize, n: i32, lr: f64, momentum: 
 
 // ---------------------------------------------------------------- dense layer
 
-/** o[r, j] = act(o[r, j] + bias[j]) for linear (act 0) and relu (act 1): float32 add is exact-rounded, so the f64 form's values. */
-export function biasActivationF32(o: usize, bias: usize, rows: i32, n: i32, relu: bool): void {
+/**
+ * o[r, j] = act(o[r, j] + bias[j]). Linear and relu give the f64 form's values
+ * (float32 add is exactly rounded); sigmoid, tanh and elu come from
+ * activation-lanes.ts, within 1-2 ulp of them. Rows whose length is not a
+ * multiple of 4 end in a partial vector, so every element takes the same path.
+ */
+export function biasActivationF32(o: usize, bias: usize, rows: i32, n: i32, act: i32): void {
   if (!ASC_FEATURE_SIMD) return;
   const vec = <usize>(n & ~3) << 2;
-  const zero = f32x4.splat(0);
+  const rest = n & 3;
   for (let r = 0; r < rows; r++) {
     const row = o + <usize>r * (<usize>n << 2);
     let j: usize = 0;
-    if (relu) {
-      // relu keeping NaN: lanes <= 0 become +0, positive and NaN lanes stay.
-      for (; j < vec; j += 16) {
-        const z = f32x4.add(v128.load(row + j), v128.load(bias + j));
-        v128.store(row + j, v128.andnot(z, f32x4.le(z, zero)));
-      }
-      for (; j < <usize>n << 2; j += 4) {
-        const z = load<f32>(row + j) + load<f32>(bias + j);
-        store<f32>(row + j, z > 0 ? z : z == z ? 0 : z);
-      }
-    } else {
-      for (; j < vec; j += 16) v128.store(row + j, f32x4.add(v128.load(row + j), v128.load(bias + j)));
-      for (; j < <usize>n << 2; j += 4) store<f32>(row + j, load<f32>(row + j) + load<f32>(bias + j));
-    }
+    for (; j < vec; j += 16) v128.store(row + j, activationF32x4(act, f32x4.add(v128.load(row + j), v128.load(bias + j))));
+    if (rest > 0) storePart(row + j, activationF32x4(act, f32x4.add(loadPart(row + j, rest, 0), loadPart(bias + j, rest, 0))), rest);
   }
 }
 
-/** dz = relu'(z) dy through y = relu(z): dy where y > 0, else +0 (NaN y included). */
-export function reluGradF32(dy: usize, y: usize, o: usize, n: i32): void {
+/** One f32x4 of dz = act'(z) dy, from the activation's output y (the fused dense backward). */
+@inline function activationGradLanes(act: i32, d: v128, y: v128): v128 {
+  const one = f32x4.splat(1);
+  switch (act) {
+    // dy where y > 0, else +0 (NaN y included).
+    case RELU: return v128.and(d, f32x4.gt(y, f32x4.splat(0)));
+    case SIGMOID: return f32x4.mul(f32x4.mul(d, y), f32x4.sub(one, y));
+    case TANH: return f32x4.mul(d, f32x4.sub(one, f32x4.mul(y, y)));
+    // y + 1 = e^z where z <= 0; NaN y takes the second form (NaN).
+    case ELU: return v128.bitselect(d, f32x4.mul(d, f32x4.add(y, one)), f32x4.gt(y, f32x4.splat(0)));
+    default: return d;
+  }
+}
+
+/**
+ * dz = act'(z) dy through y = act(z), in float32 lanes: the f64 form's
+ * formulas, two or three float32 roundings instead of one.
+ */
+export function activationGradF32(dy: usize, y: usize, o: usize, n: i32, act: i32): void {
   if (!ASC_FEATURE_SIMD) return;
   const vec = <usize>(n & ~3) << 2;
-  const zero = f32x4.splat(0);
   let i: usize = 0;
-  for (; i < vec; i += 16) v128.store(o + i, v128.and(v128.load(dy + i), f32x4.gt(v128.load(y + i), zero)));
-  for (; i < <usize>n << 2; i += 4) store<f32>(o + i, load<f32>(y + i) > 0 ? load<f32>(dy + i) : 0);
+  for (; i < vec; i += 16) v128.store(o + i, activationGradLanes(act, v128.load(dy + i), v128.load(y + i)));
+  const rest = n & 3;
+  if (rest > 0) storePart(o + i, activationGradLanes(act, loadPart(dy + i, rest, 0), loadPart(y + i, rest, 0)), rest);
 }
 
 // ---------------------------------------------------------------- softmax cross-entropy
-
-/** Lanes 0..count-1 from p (count 1 to 3), the others `fill`: never reads past p's row. */
-@inline function loadPart(p: usize, count: i32, fill: f32): v128 {
-  let v = v128.load_lane<f32>(p, f32x4.splat(fill), 0);
-  if (count > 1) v = v128.load_lane<f32>(p, v, 1, 4);
-  if (count > 2) v = v128.load_lane<f32>(p, v, 2, 8);
-  return v;
-}
-
-@inline function storePart(p: usize, v: v128, count: i32): void {
-  v128.store_lane<f32>(p, v, 0);
-  if (count > 1) v128.store_lane<f32>(p, v, 1, 4);
-  if (count > 2) v128.store_lane<f32>(p, v, 2, 8);
-}
 
 /**
  * Adds the four lanes into two f64 lanes of `acc`. Sums run in float32 over

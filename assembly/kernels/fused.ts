@@ -1,5 +1,6 @@
 import { F64 } from './common';
-import { adamF32, biasActivationF32, reluGradF32, sgdF32, softmaxCrossEntropyF32, softmaxCrossEntropyGradF32 } from './fused-simd';
+import { ELU, RELU, SIGMOID, TANH } from './activation-lanes';
+import { activationGradF32, adamF32, biasActivationF32, sgdF32, softmaxCrossEntropyF32, softmaxCrossEntropyGradF32 } from './fused-simd';
 
 /*
  * Fused kernels: one pass where the composed ops would make several. Math is
@@ -7,10 +8,8 @@ import { adamF32, biasActivationF32, reluGradF32, sgdF32, softmaxCrossEntropyF32
  * The SIMD builds run float32 in f32x4 lanes instead (fused-simd.ts): the f64
  * forms of the optimizer steps were slower than the composed primitive ops,
  * and Math.exp per element was most of the cross-entropy's time.
- * Activation codes match packages/backend-wasm/src/kernels/fused.ts.
+ * Activation codes (activation-lanes.ts) match packages/backend-wasm/src/kernels/fused.ts.
  */
-const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, ELU = 4;
-
 @inline function activate(z: f64, act: i32): f64 {
   switch (act) {
     case RELU: return z > 0 ? z : (z == z ? 0 : z);
@@ -39,7 +38,7 @@ function biasActivationT<T>(o: usize, bias: usize, rows: i32, n: i32, act: i32):
 /** o[r, j] = act(o[r, j] + bias[j]): the epilogue of fusedMatMul, run right after matMul into o. */
 export function biasActivation(dt: i32, o: usize, bias: usize, rows: i32, n: i32, act: i32): void {
   if (dt == F64) biasActivationT<f64>(o, bias, rows, n, act);
-  else if (ASC_FEATURE_SIMD && (act == LINEAR || act == RELU)) biasActivationF32(o, bias, rows, n, act == RELU);
+  else if (ASC_FEATURE_SIMD) biasActivationF32(o, bias, rows, n, act);
   else biasActivationT<f32>(o, bias, rows, n, act);
 }
 
@@ -64,7 +63,7 @@ function activationGradT<T>(dy: usize, y: usize, o: usize, n: i32, act: i32): vo
 /** dz = dy * f'(z), written through y = f(z). */
 export function activationGrad(dt: i32, dy: usize, y: usize, o: usize, n: i32, act: i32): void {
   if (dt == F64) activationGradT<f64>(dy, y, o, n, act);
-  else if (ASC_FEATURE_SIMD && act == RELU) reluGradF32(dy, y, o, n);
+  else if (ASC_FEATURE_SIMD) activationGradF32(dy, y, o, n, act);
   else activationGradT<f32>(dy, y, o, n, act);
 }
 
