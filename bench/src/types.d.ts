@@ -6,6 +6,9 @@ export interface Lib {
   add(a: unknown, b: unknown): unknown;
   mul(a: unknown, b: unknown): unknown;
   relu(a: unknown): unknown;
+  exp(a: unknown): unknown;
+  sigmoid(a: unknown): unknown;
+  tanh(a: unknown): unknown;
   sum(a: unknown): unknown;
   max(a: unknown): unknown;
 }
