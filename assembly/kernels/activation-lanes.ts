@@ -1,4 +1,5 @@
 import { expF32x4, expm1F32x4 } from './expf';
+import { log1pF32x4 } from './logf';
 
 /*
  * Activations on four float32 lanes, from expf.ts's exp and expm1: within a
@@ -55,6 +56,13 @@ const SIGN_BIT = 0x80000000;
   const pos = f32x4.mul(x, f32x4.splat(SELU_SCALE));
   const neg = f32x4.mul(expm1F32x4(x), f32x4.splat(SELU_SCALE_ALPHA));
   return v128.bitselect(pos, neg, f32x4.gt(x, f32x4.splat(0)));
+}
+
+/** ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): no overflow, and e^x itself to float32 precision for very negative x. */
+@inline export function softplusF32x4(x: v128): v128 {
+  if (!ASC_FEATURE_SIMD) return x;
+  // pmax keeps a NaN x (x < 0 is false).
+  return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), log1pF32x4(expF32x4(v128.or(x, i32x4.splat(SIGN_BIT)))));
 }
 
 /** relu keeping NaN: lanes <= 0 become +0, positive and NaN lanes stay. */

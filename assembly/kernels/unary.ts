@@ -1,6 +1,7 @@
 import { F32, F64, I32, loadPart, storePart } from './common';
-import { eluF32x4, reluF32x4, seluF32x4, sigmoidF32x4, tanhF32x4 } from './activation-lanes';
+import { eluF32x4, reluF32x4, seluF32x4, sigmoidF32x4, softplusF32x4, tanhF32x4 } from './activation-lanes';
 import { expF32x4, expm1F32x4 } from './expf';
+import { log1pF32x4, logF32x4 } from './logf';
 
 const NEG = 0, ABS = 1, SIGN = 2, EXP = 3, EXPM1 = 4, LOG = 5, LOG1P = 6, SQRT = 7, RSQRT = 8, SQUARE = 9;
 const RECIPROCAL = 10, SIN = 11, COS = 12, TANH = 13, SIGMOID = 14, RELU = 15, RELU6 = 16, ELU = 17, SELU = 18;
@@ -250,7 +251,7 @@ function unaryF32x4(op: i32, x: usize, o: usize, n: i32): bool {
   return true;
 }
 
-/** One f32x4 of a transcendental op (expf.ts, activation-lanes.ts). */
+/** One f32x4 of a transcendental op (expf.ts, logf.ts, activation-lanes.ts). */
 @inline function transcendentalLanes(op: i32, v: v128): v128 {
   switch (op) {
     case EXP: return expF32x4(v);
@@ -258,13 +259,16 @@ function unaryF32x4(op: i32, x: usize, o: usize, n: i32): bool {
     case SIGMOID: return sigmoidF32x4(v);
     case TANH: return tanhF32x4(v);
     case ELU: return eluF32x4(v);
-    default: return seluF32x4(v);
+    case SELU: return seluF32x4(v);
+    case LOG: return logF32x4(v);
+    case LOG1P: return log1pF32x4(v);
+    default: return softplusF32x4(v);
   }
 }
 
 /**
- * exp, expm1, sigmoid, tanh, elu and selu of float32 in f32x4 lanes, within
- * 1-2 ulp of the f64 loop (transcendental.test.ts; core's conformance holds
+ * exp, expm1, log, log1p, sigmoid, tanh, elu, selu and softplus of float32
+ * in f32x4 lanes, within 1-2 ulp of the f64 loop (transcendental.test.ts; core's conformance holds
  * them to its TRANSCENDENTAL tolerance) and 4-9x faster: Math.exp in f64 per
  * element made sigmoid on 1M floats 11x slower than tfjs-backend-wasm. The op
  * is tested per vector, a predictable branch beside ~30 instructions of
@@ -274,7 +278,7 @@ function unaryF32x4(op: i32, x: usize, o: usize, n: i32): bool {
  */
 function transcendentalF32x4(op: i32, x: usize, o: usize, n: i32): bool {
   if (!ASC_FEATURE_SIMD) return false;
-  if (op != EXP && op != EXPM1 && op != SIGMOID && op != TANH && op != ELU && op != SELU) return false;
+  if (op != EXP && op != EXPM1 && op != SIGMOID && op != TANH && op != ELU && op != SELU && op != LOG && op != LOG1P && op != SOFTPLUS) return false;
   // Two vectors a turn: their independent chains of ~30 dependent operations
   // overlap better (~10% faster measured on 1M floats; four gained nothing more).
   const end8 = o + (<usize>(n & ~7) << 2);

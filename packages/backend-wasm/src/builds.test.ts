@@ -10,7 +10,7 @@ const UNARY: KernelName[] = ['neg', 'abs', 'sign', 'sqrt', 'square', 'relu', 're
  * Computed in f32x4 lanes by the SIMD builds (assembly/kernels/expf.ts and activation-lanes.ts), in f64 by the
  * scalar one: a few ulp apart (transcendental.test.ts measures how many), the same on NaN, infinities and zeros.
  */
-const TRANSCENDENTAL: KernelName[] = ['exp', 'expm1', 'sigmoid', 'tanh', 'elu', 'selu'];
+const TRANSCENDENTAL: KernelName[] = ['exp', 'expm1', 'log', 'log1p', 'sigmoid', 'tanh', 'elu', 'selu', 'softplus'];
 
 type Run = (backend: WasmBackend) => number[];
 

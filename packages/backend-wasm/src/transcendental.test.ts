@@ -21,10 +21,13 @@ const REFERENCE: Record<string, (x: number) => number> = {
   tanh: Math.tanh,
   elu: (x) => (x > 0 ? x : Math.expm1(x)),
   selu: (x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x)),
+  log: Math.log,
+  log1p: Math.log1p,
+  softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
 };
 
 /** The worst error, in float32 ulp, each op has: measured on these inputs (wasm float arithmetic is deterministic, so it does not vary by machine). */
-const MAX_ULP: Record<string, number> = { exp: 1, expm1: 1, sigmoid: 2, tanh: 2, elu: 1, selu: 2 };
+const MAX_ULP: Record<string, number> = { exp: 1, expm1: 1, sigmoid: 2, tanh: 2, elu: 1, selu: 2, log: 1, log1p: 1, softplus: 2 };
 
 /** Distance in representable float32 values between two finite floats (0 when equal, 1 for neighbours). */
 function ulpDistance(a: number, b: number): number {
@@ -50,7 +53,18 @@ const RANGE: Record<string, [number, number]> = {
   tanh: [-12, 12],
   elu: [-20, 5],
   selu: [-20, 5],
+  // log and log1p also get a log-spaced sweep (logInputs) over every binade, subnormals included.
+  log: [0, 4],
+  log1p: [-0.999, 4],
+  softplus: [-100, 40],
 };
+
+/** 2^e (1 + i/64) for every float32 exponent e, subnormals included: every binade of a log's domain. */
+function logInputs(shift: number): Float32Array {
+  const xs: number[] = [];
+  for (let e = -149; e <= 127; e++) for (let i = 0; i < 64; i++) xs.push(2 ** e * (1 + i / 64) + shift);
+  return Float32Array.from(xs.filter((v) => v > -1 && Number.isFinite(Math.fround(v))));
+}
 
 let backend: WasmBackend;
 afterAll(() => backend?.dispose?.());
@@ -59,7 +73,7 @@ describe('float32 transcendental ops of the SIMD build, against the f64 function
   for (const op of Object.keys(REFERENCE)) {
     it(`${op} is within ${MAX_ULP[op]} ulp over [${RANGE[op]}]`, async () => {
       backend ??= await createWasmBackend({ simd: true, relaxed: false });
-      const x = inputs(...RANGE[op]);
+      const x = op === 'log' ? Float32Array.from([...inputs(...RANGE[op]), ...logInputs(0)]) : op === 'log1p' ? Float32Array.from([...inputs(...RANGE[op]), ...logInputs(0), ...logInputs(-1).map((v) => -v - 1).filter((v) => v > -1)]) : inputs(...RANGE[op]);
       const px = backend.alloc('float32', x.length), po = backend.alloc('float32', x.length);
       backend.write(px, 'float32', x);
       const info = (storage: number) => ({ storage, shape: [x.length], dtype: 'float32' as const, size: x.length });
