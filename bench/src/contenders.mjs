@@ -124,7 +124,7 @@ export const CONTENDERS = [
   // lacks relaxed SIMD (Node 20 without --experimental-wasm-relaxed-simd) it is listed as unavailable, with why.
   wasmVariant('wasm-relaxed', 'relaxed-SIMD build', { simd: true, relaxed: true, threads: 1 }),
   wasmVariant('wasm-scalar', 'scalar build', { simd: false, threads: 1 }),
-  // Only matMul and convolution split across threads (from 2^22 multiply-adds); elsewhere this equals wasm-simd.
+  // Only matMul and convolution split across threads (from 2^23 multiply-adds); elsewhere this equals wasm-simd.
   wasmVariant('wasm-threads', 'SIMD, 2 threads', { simd: true, threads: 2 }),
   tfjs({
     id: 'tfjs-cpu',

@@ -16,10 +16,11 @@ import type { WasmExports } from './heap.js';
 /**
  * Multiply-adds (batch*m*n*k, or a convolution's output pixels * taps *
  * output channels) from which a float32 matMul or convolution is split across
- * threads; below it, waking and awaiting the workers (~20 µs) costs about
- * what they save (measured: see README, "Threads"). 2^22, about 161^3.
+ * threads; below it, waking and awaiting the workers (~20 µs awake, more
+ * when they slept between a training step's ops) costs about what they save
+ * (measured: see README, "Threads"). 2^23, about 203^3.
  */
-export const THREADS_MIN_WORK = 2 ** 22;
+export const THREADS_MIN_WORK = 2 ** 23;
 
 /** Int32 fields per worker slot; 128 bytes so two slots never share a cache line. */
 const SLOT_INTS = 32;
