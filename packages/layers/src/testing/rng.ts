@@ -1,11 +1,7 @@
-/** Test support: mulberry32, a small seeded generator for test inputs. Not shipped. */
+import { Random } from '@neurite/core';
+
+/** Test support: a seeded source of uniform numbers in [0, 1) for test inputs, from core's generator. Not shipped. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
