@@ -53,17 +53,25 @@ const RANGE: Record<string, [number, number]> = {
   tanh: [-12, 12],
   elu: [-20, 5],
   selu: [-20, 5],
-  // log and log1p also get a log-spaced sweep (logInputs) over every binade, subnormals included.
+  // log and log1p also get a log-spaced sweep (inputsOf) over every binade, subnormals included.
   log: [0, 4],
   log1p: [-0.999, 4],
   softplus: [-100, 40],
 };
 
 /** 2^e (1 + i/64) for every float32 exponent e, subnormals included: every binade of a log's domain. */
-function logInputs(shift: number): Float32Array {
+function binades(): number[] {
   const xs: number[] = [];
-  for (let e = -149; e <= 127; e++) for (let i = 0; i < 64; i++) xs.push(2 ** e * (1 + i / 64) + shift);
-  return Float32Array.from(xs.filter((v) => v > -1 && Number.isFinite(Math.fround(v))));
+  for (let e = -149; e <= 127; e++) for (let i = 0; i < 64; i++) xs.push(2 ** e * (1 + i / 64));
+  return xs.filter((v) => Number.isFinite(Math.fround(v)));
+}
+
+/** The inputs of `op`: its range's grid and, for log and log1p, every binade (log1p also the negative ones above -1). */
+function inputsOf(op: string): Float32Array {
+  const grid = inputs(...RANGE[op]);
+  if (op === 'log') return Float32Array.from([...grid, ...binades()]);
+  if (op === 'log1p') return Float32Array.from([...grid, ...binades(), ...binades().filter((v) => v < 1).map((v) => -v)]);
+  return grid;
 }
 
 let backend: WasmBackend;
@@ -73,7 +81,7 @@ describe('float32 transcendental ops of the SIMD build, against the f64 function
   for (const op of Object.keys(REFERENCE)) {
     it(`${op} is within ${MAX_ULP[op]} ulp over [${RANGE[op]}]`, async () => {
       backend ??= await createWasmBackend({ simd: true, relaxed: false });
-      const x = op === 'log' ? Float32Array.from([...inputs(...RANGE[op]), ...logInputs(0)]) : op === 'log1p' ? Float32Array.from([...inputs(...RANGE[op]), ...logInputs(0), ...logInputs(-1).map((v) => -v - 1).filter((v) => v > -1)]) : inputs(...RANGE[op]);
+      const x = inputsOf(op);
       const px = backend.alloc('float32', x.length), po = backend.alloc('float32', x.length);
       backend.write(px, 'float32', x);
       const info = (storage: number) => ({ storage, shape: [x.length], dtype: 'float32' as const, size: x.length });
