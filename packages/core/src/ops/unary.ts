@@ -82,7 +82,6 @@ export const round = unary('round', null);
 export const leakyRelu = defineOp((x: TensorLike, alpha = 0.2): Tensor => {
   let t = toTensor(x, 'x', 'leakyRelu');
   if (t.dtype === 'int32') t = cast(t, 'float32');
-  return runKernel('leakyRelu', [t], { alpha }, t.shape, t.dtype, (dy, [input]) => [
-    mul(dy, where(greater(input, 0), 1, alpha)),
-  ]);
+  // alpha multiplies dy so that it takes dy's dtype: a where() of two plain numbers would be float32.
+  return runKernel('leakyRelu', [t], { alpha }, t.shape, t.dtype, (dy, [input]) => [where(greater(input, 0), dy, mul(dy, alpha))]);
 });
