@@ -8,7 +8,7 @@ export interface OcclusionOptions extends BatchOptions {
   target?: Target;
   /** Window size per feature axis (for an image [H, W, C]: e.g. [4, 4, C]). */
   window: readonly number[];
-  /** Step per feature axis. Default: the window (no overlap). */
+  /** Step per feature axis, at most the window where the window is shorter than the axis. Default: the window (no overlap). */
   strides?: readonly number[];
   /** What fills the window: a number, one example, or one per example. Default 0. */
   baseline?: Baseline;
@@ -19,6 +19,10 @@ export interface OcclusionOptions extends BatchOptions {
  * replace it by the baseline, and give every element the drop in the target
  * output f(x) - f(x occluded), averaged over the windows that cover it. All
  * window positions of an example go into one batched evaluation.
+ *
+ * Windows start at 0, stride, 2 stride, ... until one reaches the end of the
+ * axis; that last one is cut at the edge (as in Captum), so every element is
+ * covered by at least one window and none gets a silent 0.
  */
 export function occlusion(model: Explainable, x: Tensor, options: OcclusionOptions): Attribution {
   const op = 'occlusion';
@@ -33,8 +37,11 @@ export function occlusion(model: Explainable, x: Tensor, options: OcclusionOptio
   window.forEach((w, a) => {
     if (!Number.isInteger(w) || w < 1 || w > featureShape[a]) throw new ArgumentError(`${op}: window[${a}] must be 1..${featureShape[a]}, got ${w}`);
     if (!Number.isInteger(strides[a]) || strides[a] < 1) throw new ArgumentError(`${op}: strides[${a}] must be a positive integer, got ${strides[a]}`);
+    if (strides[a] > w && w < featureShape[a]) {
+      throw new ArgumentError(`${op}: strides[${a}] = ${strides[a]} is larger than window[${a}] = ${w}, so elements between windows would never be occluded and get 0 - use a stride of at most ${w}`);
+    }
   });
-  const positionsPerAxis = featureShape.map((s, a) => Math.floor((s - window[a]) / strides[a]) + 1);
+  const positionsPerAxis = featureShape.map((s, a) => Math.ceil((s - window[a]) / strides[a]) + 1);
   const positions = positionsPerAxis.reduce((a, b) => a * b, 1);
   const elementStrides = featureShape.map((_, a) => featureShape.slice(a + 1).reduce((p, q) => p * q, 1));
   // The elements each window covers, as flat indices.
@@ -49,7 +56,8 @@ export function occlusion(model: Explainable, x: Tensor, options: OcclusionOptio
     const cells: number[] = [];
     const walk = (a: number, offset: number) => {
       if (a === rank) return void cells.push(offset);
-      for (let k = 0; k < window[a]; k++) walk(a + 1, offset + (start[a] + k) * elementStrides[a]);
+      const end = Math.min(start[a] + window[a], featureShape[a]);
+      for (let k = start[a]; k < end; k++) walk(a + 1, offset + k * elementStrides[a]);
     };
     walk(0, 0);
     covered.push(Int32Array.from(cells));
@@ -72,7 +80,7 @@ export function occlusion(model: Explainable, x: Tensor, options: OcclusionOptio
     covered.forEach((cells, p) => {
       for (const c of cells) values[i * d + c] += f[0] - f[p + 1];
     });
-    for (let j = 0; j < d; j++) if (counts[j] > 0) values[i * d + j] /= counts[j];
+    for (let j = 0; j < d; j++) values[i * d + j] /= counts[j];
   }
   return { shape: [n, ...featureShape], values, modelCalls: runner.calls, evaluations: runner.rows };
 }
