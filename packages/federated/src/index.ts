@@ -11,7 +11,7 @@ export { RdpAccountant, rdpSampledGaussian, epsilonFromRdp, computeEpsilon, DEFA
 export { ClientLevelDp, type DpOptions, type AdaptiveClipping, type DpRoundReport } from './privacy/dp-fedavg.js';
 export { secureSum, SecAggClient, SecAggServer, SecureAggregationError, type SecureSumOptions, type SealedShare, type RevealedShares } from './secagg/secure-aggregation.js';
 export { share as shamirShare, reconstruct as shamirReconstruct, type Share } from './secagg/shamir.js';
-export { FixedPoint } from './secagg/fixed-point.js';
+export { FixedPoint, MAX_WORDS } from './secagg/fixed-point.js';
 export { expandSeed, seededBytes } from './secagg/prg.js';
 export type { ClientProxy, FitIns, FitRes, EvaluateIns, EvaluateRes } from './runtime/messages.js';
 export type { ModelSpec, LocalTraining, ClientData, ClientSpec, Behaviour } from './runtime/task.js';
@@ -19,10 +19,11 @@ export { LocalClient, buildModel, initialWeights, readWeights, writeWeights, tra
 export { WorkerPool, defaultWorkerUrl, type WorkerPoolOptions } from './runtime/worker-pool.js';
 export type { BackendSpec } from './runtime/worker-protocol.js';
 export { runFederated, sampleClients, poissonSample, FederatedRoundError, type ServerOptions, type RoundRecord, type FederatedResult, type EvalMetrics } from './runtime/server.js';
-export { rejectionReason, type UpdateLimits } from './runtime/validate.js';
+export { rejectionReason, DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_UPDATE_NORM, type UpdateLimits } from './runtime/validate.js';
 export { saveServerState, loadServerState, type ServerState } from './runtime/checkpoint.js';
-export { dpFractionBits, secureRound, type SecureAggregationOptions } from './runtime/secure-round.js';
+export { securePlan, secureRound, DEFAULT_FRACTION_BITS, type SecureAggregationOptions } from './runtime/secure-round.js';
+export { planFixedPoint, type SumBounds } from './secagg/bounds.js';
 export { SecAggParticipant } from './secagg/participant.js';
-export type { SecAggRequest, SecAggReply } from './runtime/messages.js';
+export type { SecAggRequest, SecAggReply, SecAggBounds } from './runtime/messages.js';
 export { simulate, timeSimulation, clientSpecs, centralEvaluator, type SimulationOptions, type TimeSimulationOptions } from './runtime/simulation.js';
 export { mixSeed } from './runtime/seeds.js';

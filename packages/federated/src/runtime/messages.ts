@@ -57,9 +57,21 @@ export type SecAggRequest =
    * Train, then send the masked change. With `dpClip` (client-level DP) the
    * change is clipped to that L2 norm and sent unweighted, followed by 1 and
    * by 1 if it needed no clipping (0 otherwise); without, n·(w_i - w) then n.
+   * All in fixed point with `fractionBits` in a ring of `words` 32-bit words,
+   * which the server chose so that the sum fits when every client keeps to
+   * `bounds`; a client outside them refuses to mask (and is dropped) rather
+   * than wrap the sum.
    */
-  | { step: 'mask'; ins: FitIns; sealed: SealedShare[]; participants: number[]; fractionBits: number; dpClip?: number }
+  | { step: 'mask'; ins: FitIns; sealed: SealedShare[]; participants: number[]; fractionBits: number; words: number; bounds: SecAggBounds; dpClip?: number }
   | { step: 'reveal'; round: number; survivors: number[] };
+
+/** What each client promises about its masked input, so that the server can size the ring. */
+export interface SecAggBounds {
+  /** Largest example count n of one client in one round. */
+  maxExamples: number;
+  /** Largest L2 norm of one client's change ||w_i - w|| (without DP; with DP the clipping norm bounds it). */
+  maxUpdateNorm: number;
+}
 
 export type SecAggReply =
   | { step: 'advertise'; publicKey: bigint }

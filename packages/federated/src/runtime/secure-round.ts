@@ -1,19 +1,18 @@
-import { FixedPoint } from '../secagg/fixed-point.js';
+import { ArgumentError } from '@neurite/core';
+import { planFixedPoint } from '../secagg/bounds.js';
+import type { FixedPoint } from '../secagg/fixed-point.js';
 import { SecAggServer, type RevealedShares, type SealedShare } from '../secagg/secure-aggregation.js';
 import type { FitConfig } from '../strategies/strategy.js';
 import { sizeOfWeights, type Weights } from '../weights.js';
-import type { ClientProxy, SecAggReply, SecAggRequest } from './messages.js';
+import type { ClientProxy, SecAggBounds, SecAggReply, SecAggRequest } from './messages.js';
 import { PURPOSE, mixSeed } from './seeds.js';
 import { TIMED_OUT, withTimeout } from './timeout.js';
+import { DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_UPDATE_NORM, type UpdateLimits } from './validate.js';
 
 export interface SecureAggregationOptions {
   /** Shares needed to unmask (default: a majority of the clients that advertised keys, at least 2). */
   threshold?: number;
-  /**
-   * Fixed-point fraction bits of the inputs. Default 12 for the weighted changes
-   * n·(w_i - w) (sums up to ±2^19 exactly); with client-level DP, as many as the
-   * clipping norm allows (see dpFractionBits).
-   */
+  /** Fixed-point fraction bits of each client's input (default 24: the mean's rounding error stays below 2^-25). */
   fractionBits?: number;
 }
 
@@ -34,13 +33,27 @@ export interface SecureRoundResult {
   why?: string;
 }
 
+export const DEFAULT_FRACTION_BITS = 24;
+
 /**
- * Fraction bits for clipped changes: each coordinate of a sum of `clients`
- * changes of norm <= clipNorm lies within ±clients·clipNorm, which must stay
- * inside the ring's ±2^31 (one bit of margin); more bits, less rounding.
+ * The bounds every client's input keeps to and the ring they need for
+ * `clients` inputs: weighted changes n·(w_i - w) and n without DP (each
+ * coordinate within maxExamples·maxUpdateNorm), clipped changes, 1 and 0/1
+ * with it (within the clipping norm, plus float rounding of the clip).
+ * Throws before any client masks when no supported ring is wide enough.
  */
-export function dpFractionBits(clients: number, clipNorm: number): number {
-  return Math.max(0, Math.min(24, Math.floor(30 - Math.log2(clients * clipNorm))));
+export function securePlan(o: { clients: number; options: SecureAggregationOptions; limits: UpdateLimits; dpClip?: number }): { fp: FixedPoint; bounds: SecAggBounds } {
+  const maxExamples = o.limits.maxExamples ?? DEFAULT_MAX_EXAMPLES;
+  const maxUpdateNorm = o.limits.maxUpdateNorm ?? DEFAULT_MAX_UPDATE_NORM;
+  if (!(Number.isSafeInteger(maxExamples) && maxExamples >= 1)) throw new ArgumentError(`secure aggregation: limits.maxExamples must be an integer in [1, 2^53), got ${maxExamples} - declare the most examples one client trains on per round`);
+  if (!(Number.isFinite(maxUpdateNorm) && maxUpdateNorm > 0)) throw new ArgumentError(`secure aggregation: limits.maxUpdateNorm must be a finite number > 0, got ${maxUpdateNorm}`);
+  const bounds = { maxExamples, maxUpdateNorm };
+  const fractionBits = o.options.fractionBits ?? DEFAULT_FRACTION_BITS;
+  const fp =
+    o.dpClip !== undefined
+      ? planFixedPoint({ clients: o.clients, maxValue: Math.max(1, o.dpClip * (1 + 2 ** -20)), fractionBits, from: `DP clipping norm ${o.dpClip}` })
+      : planFixedPoint({ clients: o.clients, maxValue: maxExamples * Math.max(1, maxUpdateNorm), fractionBits, from: `limits.maxExamples ${maxExamples} × limits.maxUpdateNorm ${maxUpdateNorm}` });
+  return { fp, bounds };
 }
 
 type Step<K extends SecAggReply['step']> = Extract<SecAggReply, { step: K }>;
@@ -62,6 +75,8 @@ export async function secureRound(o: {
   seed: number;
   timeoutMs: number;
   options: SecureAggregationOptions;
+  /** The server's limits: under secure aggregation they bound what each client may put in the sum. */
+  limits: UpdateLimits;
   dpClip?: number;
 }): Promise<SecureRoundResult> {
   const dropped: SecureRoundResult['dropped'] = [];
@@ -89,7 +104,7 @@ export async function secureRound(o: {
   );
   const participants = shared.map(([c]) => c.id);
   const sealed: SealedShare[] = shared.flatMap(([, a]) => a.sealed).filter((s) => participants.includes(s.from) && participants.includes(s.to));
-  const fractionBits = o.options.fractionBits ?? (o.dpClip !== undefined ? dpFractionBits(shared.length, o.dpClip) : 12);
+  const { fp, bounds } = securePlan({ clients: participants.length, options: o.options, limits: o.limits, ...(o.dpClip !== undefined ? { dpClip: o.dpClip } : {}) });
   const masked = await call(
     shared.map(([c]) => c),
     (c) => ({
@@ -97,7 +112,9 @@ export async function secureRound(o: {
       ins: { round: o.round, params: o.global, config: { ...o.config, seed: mixSeed(o.seed, o.round, c.id, PURPOSE.fit) } },
       sealed: sealed.filter((s) => s.to === c.id),
       participants,
-      fractionBits,
+      fractionBits: fp.fractionBits,
+      words: fp.words,
+      bounds,
       ...(o.dpClip !== undefined ? { dpClip: o.dpClip } : {}),
     }),
     'mask',
@@ -110,7 +127,7 @@ export async function secureRound(o: {
   );
 
   const length = sizeOfWeights(o.global);
-  const server = new SecAggServer(threshold, length + (o.dpClip !== undefined ? 2 : 1));
+  const server = new SecAggServer(threshold, length + (o.dpClip !== undefined ? 2 : 1), fp.words);
   for (const [id, pk] of publicKeys) if (participants.includes(id)) server.publicKeys.set(id, pk);
   for (const [c, a] of masked) server.masked.set(c.id, a.masked);
   let ring: Uint32Array;
@@ -119,8 +136,9 @@ export async function secureRound(o: {
   } catch (e) {
     return fail((e as Error).message);
   }
-  const sum = new FixedPoint(fractionBits).decode(ring.subarray(0, length));
+  const decoded = fp.decode(ring);
+  const sum = decoded.subarray(0, length);
   // Each client reports its local loss beside the masked vector; the server weights them by... nothing it may know: a plain mean.
   const losses = masked.map(([, a]) => a.loss);
-  return { sum, weight: ring[length], unclipped: o.dpClip !== undefined ? ring[length + 1] : 0, included: survivors, dropped, trainLoss: losses.reduce((x, y) => x + y, 0) / losses.length };
+  return { sum, weight: Math.round(decoded[length]), unclipped: o.dpClip !== undefined ? Math.round(decoded[length + 1]) : 0, included: survivors, dropped, trainLoss: losses.reduce((x, y) => x + y, 0) / losses.length };
 }

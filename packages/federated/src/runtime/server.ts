@@ -6,7 +6,7 @@ import { checkLayout, cloneWeights, flatten, unflatten, type NamedArray, type We
 import { loadServerState, saveServerState } from './checkpoint.js';
 import type { ClientProxy, FitRes } from './messages.js';
 import { PURPOSE, mixSeed } from './seeds.js';
-import { secureRound, type SecureAggregationOptions } from './secure-round.js';
+import { securePlan, secureRound, type SecureAggregationOptions } from './secure-round.js';
 import { TIMED_OUT, withTimeout } from './timeout.js';
 import { rejectionReason, type UpdateLimits } from './validate.js';
 
@@ -125,10 +125,13 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
   const dp = options.privacy ? new ClientLevelDp(options.privacy) : null;
   const poisson = dp?.sampling === 'poisson';
   const secure = options.secureAggregation;
+  const limits = options.limits ?? {};
   if (secure) {
     if (!MEAN_BASED.has(strategy.name)) throw new ArgumentError(`runFederated: secure aggregation gives the server only a mean, which ${strategy.name} cannot use - use fedavg, fedprox, fedadagrad, fedadam or fedyogi`);
     const missing = clients.find((c) => typeof c.secAgg !== 'function');
     if (missing) throw new ArgumentError(`runFederated: client ${missing.id} cannot take part in secure aggregation (no secAgg method)`);
+    // Sized for every client at once (a round never has more): bounds too wide for any ring fail here, before round 1.
+    securePlan({ clients: clients.length, options: secure, limits, ...(dp ? { dpClip: dp.clipNorm } : {}) });
   }
   const ids = clients.map((c) => c.id);
   const byId = new Map(clients.map((c) => [c.id, c]));
@@ -168,7 +171,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
       rejected = [];
       accepted = [];
       if (secure) {
-        const r = await secureRound({ clients: sampled.map((id) => byId.get(id)!), round, global, config, seed, timeoutMs, options: secure, ...(dp ? { dpClip: dp.clipNorm } : {}) });
+        const r = await secureRound({ clients: sampled.map((id) => byId.get(id)!), round, global, config, seed, timeoutMs, options: secure, limits, ...(dp ? { dpClip: dp.clipNorm } : {}) });
         dropped = r.dropped;
         for (const d of dropped) log(`round ${round}: client ${d.id} dropped: ${d.reason}`);
         if (r.sum && r.included.length >= minFit) {
@@ -188,7 +191,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
         sampled.map(async (id): Promise<{ a: FitRes | typeof TIMED_OUT | Error; why?: string | null; flat?: Float64Array }> => {
           const a = await withTimeout(byId.get(id)!, () => byId.get(id)!.fit({ round, params: global, config: { ...config, seed: mixSeed(seed, round, id, PURPOSE.fit) } }), timeoutMs);
           if (a === TIMED_OUT || a instanceof Error) return { a };
-          const why = rejectionReason(global, a, options.limits);
+          const why = rejectionReason(global, a, limits);
           return { a, why, flat: why ? undefined : flatten(a.params) };
         }),
       );

@@ -87,6 +87,8 @@ export async function simulate(options: SimulationOptions): Promise<FederatedRes
   try {
     const result = await runFederated({
       ...options,
+      // Each client reports its own rows: the largest partition is a true bound, and a tight one sizes the secure-aggregation ring.
+      limits: { ...options.limits, maxExamples: options.limits?.maxExamples ?? Math.max(1, ...options.partition.map((p) => p.length)) },
       clients,
       initialParams: options.initialParams ?? initialWeights(options.model, options.seed),
       ...(evaluator ? { evaluate: (p: Weights) => evaluator.evaluate(p) } : {}),

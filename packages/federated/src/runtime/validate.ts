@@ -1,9 +1,17 @@
 import { layoutMismatch, type Weights } from '../weights.js';
 import type { FitRes } from './messages.js';
 
+export const DEFAULT_MAX_UPDATE_NORM = 1e6;
+export const DEFAULT_MAX_EXAMPLES = 2 ** 24;
+
 export interface UpdateLimits {
   /** Largest accepted L2 norm of a client's change ||w_i - w|| (default 1e6). */
   maxUpdateNorm?: number;
+  /**
+   * Most examples one client may report for a round (default 2^24): its
+   * FedAvg weight. Under secure aggregation it also sizes the ring.
+   */
+  maxExamples?: number;
 }
 
 /**
@@ -13,10 +21,12 @@ export interface UpdateLimits {
  */
 export function rejectionReason(global: Weights, res: FitRes, limits: UpdateLimits = {}): string | null {
   if (res === null || typeof res !== 'object') return 'the answer is not an object';
-  if (!(Number.isInteger(res.numExamples) && res.numExamples > 0)) return `numExamples is ${String(res.numExamples)}, expected an integer > 0`;
+  const maxExamples = limits.maxExamples ?? DEFAULT_MAX_EXAMPLES;
+  // A weight of 1e308 is an integer too: without the upper bound one answer would outweigh every other (or overflow the sum).
+  if (!(Number.isSafeInteger(res.numExamples) && res.numExamples > 0 && res.numExamples <= maxExamples)) return `numExamples is ${String(res.numExamples)}, expected an integer in [1, ${maxExamples}] (limits.maxExamples)`;
   const layout = layoutMismatch(global, res.params);
   if (layout) return layout;
-  const max = limits.maxUpdateNorm ?? 1e6;
+  const max = limits.maxUpdateNorm ?? DEFAULT_MAX_UPDATE_NORM;
   let sq = 0;
   for (let k = 0; k < global.length; k++) {
     const g = global[k].values;

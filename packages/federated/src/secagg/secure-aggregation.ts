@@ -1,7 +1,8 @@
 import { ArgumentError, NeuriteError } from '@neurite/core';
 import { mod } from './field.js';
 import { agree, bytesToKey, generateKeyPair } from './key-agreement.js';
-import { FixedPoint, ringAddInPlace } from './fixed-point.js';
+import { planFixedPoint } from './bounds.js';
+import { ringAddInPlace, type FixedPoint } from './fixed-point.js';
 import { expandSeed } from './prg.js';
 import { reconstruct, share, type Share } from './shamir.js';
 
@@ -105,9 +106,10 @@ export class SecAggClient {
   /**
    * Round 2: open the shares sent to me; answer with my input (ring
    * elements) masked. Pairwise masks are added for the `participants` that
-   * completed round 1 (default: every client whose key I saw).
+   * completed round 1 (default: every client whose key I saw). `words` is
+   * the ring's width per value (see FixedPoint): the masks carry within it.
    */
-  maskedInput(sealed: readonly SealedShare[], input: Uint32Array, participants?: readonly number[]): Uint32Array {
+  maskedInput(sealed: readonly SealedShare[], input: Uint32Array, participants?: readonly number[], words = 1): Uint32Array {
     const x = this.shareIndex.get(this.id)!;
     for (const s of sealed) {
       if (s.to !== this.id) continue;
@@ -115,11 +117,11 @@ export class SecAggClient {
       this.received.set(s.from, { seed: { x, y: mod(s.seed - pad(k, `seal-seed:${s.from}`)) }, key: { x, y: mod(s.key - pad(k, `seal-key:${s.from}`)) } });
     }
     const y = input.slice();
-    ringAddInPlace(y, expandSeed(this.selfSeed, 'self', y.length));
+    ringAddInPlace(y, expandSeed(this.selfSeed, 'self', y.length), 1, words);
     const peers = participants ? participants.filter((v) => v !== this.id) : [...this.peers.keys()];
     for (const v of peers) {
       if (!this.peers.has(v)) throw new ArgumentError(`secure aggregation: client ${this.id} has no public key of participant ${v}`);
-      ringAddInPlace(y, expandSeed(this.agreed(v), 'pair', y.length), this.id < v ? 1 : -1);
+      ringAddInPlace(y, expandSeed(this.agreed(v), 'pair', y.length), this.id < v ? 1 : -1, words);
     }
     return y;
   }
@@ -144,9 +146,11 @@ export class SecAggClient {
 export class SecAggServer {
   readonly publicKeys = new Map<number, bigint>();
   readonly masked = new Map<number, Uint32Array>();
+  /** `length` values of `words` 32-bit words each (the ring Z/2^(32·words)). */
   constructor(
     readonly threshold: number,
     readonly length: number,
+    readonly words = 1,
   ) {}
 
   /** The sum of the survivors' inputs in the ring, from at least `threshold` revealed share sets. */
@@ -154,20 +158,24 @@ export class SecAggServer {
     if (revealed.length < this.threshold) throw new SecureAggregationError(`secure aggregation: ${revealed.length} clients answered the unmasking, ${this.threshold} needed - the sum cannot be recovered this round`);
     const survivors = [...this.masked.keys()];
     const dropped = [...this.publicKeys.keys()].filter((u) => !this.masked.has(u));
-    const sum = new Uint32Array(this.length);
-    for (const y of this.masked.values()) ringAddInPlace(sum, y);
+    const size = this.length * this.words;
+    const sum = new Uint32Array(size);
+    for (const y of this.masked.values()) {
+      if (y.length !== size) throw new SecureAggregationError(`secure aggregation: a masked input of ${y.length} words, ${size} expected - every client must mask with the round's fixed-point layout`);
+      ringAddInPlace(sum, y, 1, this.words);
+    }
     const gather = (pick: (r: RevealedShares) => Share | undefined) => revealed.map(pick).filter((s): s is Share => s !== undefined).slice(0, this.threshold);
     for (const u of survivors) {
       const shares = gather((r) => r.seeds.get(u));
       if (shares.length < this.threshold) throw new SecureAggregationError(`secure aggregation: only ${shares.length} shares of client ${u}'s self mask, ${this.threshold} needed`);
-      ringAddInPlace(sum, expandSeed(reconstruct(shares), 'self', this.length), -1);
+      ringAddInPlace(sum, expandSeed(reconstruct(shares), 'self', size), -1, this.words);
     }
     for (const u of dropped) {
       const shares = gather((r) => r.keys.get(u));
       if (shares.length < this.threshold) throw new SecureAggregationError(`secure aggregation: only ${shares.length} shares of dropped client ${u}'s key, ${this.threshold} needed`);
       const sk = reconstruct(shares);
       // Survivor v added +PRG(s_uv) when v < u and -PRG(s_uv) when v > u: take those masks back out.
-      for (const v of survivors) ringAddInPlace(sum, expandSeed(agree(sk, this.publicKeys.get(v)!), 'pair', this.length), v < u ? -1 : 1);
+      for (const v of survivors) ringAddInPlace(sum, expandSeed(agree(sk, this.publicKeys.get(v)!), 'pair', size), v < u ? -1 : 1, this.words);
     }
     return sum;
   }
@@ -193,15 +201,26 @@ export interface SecureSumOptions {
 export function secureSum(inputs: ReadonlyMap<number, ArrayLike<number>>, options: SecureSumOptions): { sum: Float64Array; included: number[] } {
   const ids = [...inputs.keys()].sort((a, b) => a - b);
   if (ids.length < 2) throw new ArgumentError('secureSum: needs at least 2 clients');
-  const fp = options.fixedPoint ?? new FixedPoint();
   const length = inputs.get(ids[0])!.length;
+  let maxValue = 0;
+  for (const [id, x] of inputs) {
+    if (x.length !== length) throw new ArgumentError(`secureSum: client ${id} sends ${x.length} values, client ${ids[0]} ${length} - every client must send a vector of the same length`);
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i])) throw new ArgumentError(`secureSum: client ${id}'s input holds ${x[i]} at ${i} - only finite values can be summed`);
+      maxValue = Math.max(maxValue, Math.abs(x[i]));
+    }
+  }
+  // This simulation sees every input, so the bound is the inputs' own; a ring too narrow for it is refused, not wrapped.
+  const needed = planFixedPoint({ clients: ids.length, maxValue, fractionBits: options.fixedPoint?.fractionBits ?? 16, from: 'the largest input' });
+  const fp = options.fixedPoint ?? needed;
+  if (needed.words > fp.words) throw new ArgumentError(`secureSum: ${ids.length} inputs up to ${maxValue} may sum beyond the ring of ${fp.words} word(s) (±${fp.range}) - use new FixedPoint(${fp.fractionBits}, ${needed.words}) or fewer fraction bits`);
   const t = options.threshold ?? Math.floor(ids.length / 2) + 1;
-  const server = new SecAggServer(t, length);
+  const server = new SecAggServer(t, length, fp.words);
   const clients = ids.map((id) => new SecAggClient(id, options.randomBytes(id)));
   for (const c of clients) server.publicKeys.set(c.id, c.publicKey);
   const sealed = clients.flatMap((c) => c.shareKeys(server.publicKeys, t));
   const early = new Set(options.dropBeforeMasking ?? []);
-  for (const c of clients) if (!early.has(c.id)) server.masked.set(c.id, c.maskedInput(sealed.filter((s) => s.to === c.id), fp.encode(inputs.get(c.id)!)));
+  for (const c of clients) if (!early.has(c.id)) server.masked.set(c.id, c.maskedInput(sealed.filter((s) => s.to === c.id), fp.encode(inputs.get(c.id)!), undefined, fp.words));
   const survivors = new Set(server.masked.keys());
   const late = new Set(options.dropBeforeUnmasking ?? []);
   const revealed = clients.filter((c) => survivors.has(c.id) && !late.has(c.id)).map((c) => c.reveal(survivors));
