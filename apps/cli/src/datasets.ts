@@ -88,8 +88,8 @@ export async function loadDataset(spec: string, options: DatasetOptions): Promis
       return { name: 'linear', ...parts, task: 'regression', inputShape: [2], outputUnits: 1, featureNames: ['x0', 'x1'], targetName: 'y', defaults: { epochs: 50, batchSize: 32, learningRate: 0.05, model: 'linear' } };
     }
     case 'mnist': {
-      const { train, test } = await loadMnist({ split: 'standard' });
-      // Rows come ordered by digit: shuffle (seeded) so batches and validation splits see every digit.
+      // The package's order (by digit), shuffled here with --seed so the seed decides the rows.
+      const { train, test } = await loadMnist({ split: 'standard', shuffle: false });
       const shuffled = { train: shuffle(train, options.seed), test: limitRows(test, options.limit, options.seed + 1) };
       dispose([train.x, train.y]);
       if (shuffled.test !== test) dispose([test.x, test.y]);
@@ -108,7 +108,7 @@ export async function loadDataset(spec: string, options: DatasetOptions): Promis
       };
     }
     case 'iris': {
-      const iris = await loadIris();
+      const iris = await loadIris({ shuffle: false }); // splitTrainTest shuffles with --seed
       const parts = splitTrainTest(iris, options.seed, true);
       dispose([iris.x, iris.y]);
       return standardize({ name: 'iris', ...parts, task: 'multiclass', inputShape: [4], outputUnits: 3, classes: iris.classNames, featureNames: iris.featureNames, targetName: 'species', defaults: { epochs: 100, batchSize: 16, learningRate: 0.01, model: 'mlp' } });

@@ -1,5 +1,5 @@
 /** Input rows for predict and evaluate: CSV or JSON, from a file or stdin. */
-import { parseCsvRecords } from '@neurite/data';
+import { FLOAT32_MAX, fitsFloat32, parseCsvRecords } from '@neurite/data';
 import { UsageError } from './errors.js';
 import { readText } from './datasets.js';
 
@@ -56,8 +56,8 @@ function parseJsonInputs(text: string, source: string): InputRows {
   if (rows.length > 0 && rows.every((v) => typeof v === 'number')) rows = [rows];
   const out = (rows as unknown[]).map((r, i) => {
     const flat = Array.isArray(r) ? (r as unknown[]).flat(Infinity) : r;
-    if (!Array.isArray(flat) || !flat.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new UsageError(`${source}: row ${i} is not a list of finite numbers`);
+    if (!Array.isArray(flat) || !flat.every((v) => typeof v === 'number' && fitsFloat32(v))) {
+      throw new UsageError(`${source}: row ${i} is not a list of finite float32 numbers (magnitude at most ${FLOAT32_MAX.toPrecision(8)})`);
     }
     return flat as number[];
   });
@@ -99,7 +99,9 @@ function parseCsvInputs(text: string, source: string, options: { target?: string
     rows.push(
       idx.map((i) => {
         const f = rec.fields[i];
-        if (!isNumeric(f)) throw new UsageError(`${source}: line ${rec.line}, column ${columns ? `'${columns[i]}'` : i + 1}: "${f.slice(0, 40)}" is not a number`);
+        const column = columns ? `'${columns[i]}'` : i + 1;
+        if (!isNumeric(f)) throw new UsageError(`${source}: line ${rec.line}, column ${column}: "${f.slice(0, 40)}" is not a number`);
+        if (!fitsFloat32(Number(f))) throw new UsageError(`${source}: line ${rec.line}, column ${column}: ${f.trim()} overflows float32 (largest magnitude ${FLOAT32_MAX.toPrecision(8)}) - fix the value or rescale the column`);
         return Number(f);
       }),
     );

@@ -101,6 +101,31 @@ describe('parseCsv', () => {
     );
   });
 
+  it('names the line and column of a value whose magnitude overflows float32', () => {
+    // The largest finite float32 is (2 - 2^-23) * 2^127; anything that rounds past it becomes Infinity.
+    const max = (2 - 2 ** -23) * 2 ** 127;
+    const e = errorOf(() => parseCsv('a,b,y\n1,2,0\n3,1e999,1\n'));
+    expect([e.line, e.column]).toEqual([3, 'b']);
+    expect(e.message).toBe(`loadCsv: line 3, column 'b': 1e999 overflows float32 (largest magnitude 3.4028235e+38) - fix the value, or rescale the column (e.g. to other units)`);
+    for (const big of ['1e39', '-1e39', '3.5e38', String(2 ** 128)]) {
+      expect(errorOf(() => parseCsv(`a,y\n${big},0\n`)).message).toMatch(/line 2, column 'a': .* overflows float32/);
+    }
+    expect(parseCsv(`a,y\n${max},0\n-${max},1\n`).features).toEqual(Float32Array.of(max, -max));
+    const target = errorOf(() => parseCsv('a,price\n1,2\n2,1e39\n'));
+    expect([target.line, target.column]).toEqual([3, 'price']);
+    expect(target.message).toMatch(/^loadCsv: line 3, target column 'price': 1e39 overflows float32/);
+    expect(errorOf(() => parseCsv('a,y\n1,1e39\n', { targetType: 'numeric' })).message).toMatch(/target column 'y': 1e39 overflows/);
+  });
+
+  it('refuses NaN and infinity spelled out, naming line and column', () => {
+    for (const text of ['NaN', 'nan', 'Infinity', '-Infinity', 'inf', '-inf']) {
+      const e = errorOf(() => parseCsv(`a,b,y\n1,2,0\n1,${text},1\n`));
+      expect([e.line, e.column]).toEqual([3, 'b']);
+      expect(e.message).toContain(`column 'b': ${JSON.stringify(text)} is not a number`);
+    }
+    expect(errorOf(() => parseCsv('a,y\n1,NaN\n', { targetType: 'numeric' })).message).toMatch(/target column 'y': "NaN" is not a number/);
+  });
+
   it('explains an empty file, a header without rows and a missing target column', () => {
     expect(errorOf(() => parseCsv('')).message).toBe('loadCsv: the file is empty - expected a header line and rows of values');
     expect(errorOf(() => parseCsv('\n\n')).message).toMatch(/the file is empty/);

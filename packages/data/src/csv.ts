@@ -1,5 +1,6 @@
 import { tensor } from '@neurite/core';
 import type { Dataset } from './arrays.js';
+import { csvFloat32, csvNumber } from './csv-number.js';
 import { DataFormatError } from './errors.js';
 
 export interface CsvOptions {
@@ -101,13 +102,6 @@ export function parseCsvRecords(text: string, delimiter = ','): CsvRecord[] {
   return records;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-function parseNumber(text: string): number | undefined {
-  const t = text.trim();
-  return NUMBER.test(t) ? Number(t) : undefined;
-}
-
 /**
  * Parses CSV text into a numeric table: every column but the target must
  * hold numbers; the target may hold numbers or class names. Errors are
@@ -138,26 +132,17 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
     let k = 0;
     for (let j = 0; j < width; j++) {
       if (j === t) continue;
-      const v = parseNumber(r.fields[j]);
-      if (v === undefined) {
-        throw new DataFormatError(
-          `loadCsv: line ${r.line}, column '${names[j]}': ${JSON.stringify(r.fields[j])} is not a number - fix or remove the row, or drop the column`,
-          r.line,
-        );
-      }
-      features[i * (width - 1) + k++] = v;
+      features[i * (width - 1) + k++] = csvFloat32(r.fields[j], { line: r.line, column: names[j] }, 'fix or remove the row, or drop the column');
     }
   });
   const raw = rows.map((r) => r.fields[t].trim());
-  const numeric = raw.map(parseNumber);
+  const numeric = raw.map(csvNumber);
   const categorical = targetType === 'categorical' || (targetType === 'auto' && (options.classes !== undefined || numeric.some((v) => v === undefined)));
   const base = { features, numRows: rows.length, featureNames, targetName: names[t] };
   if (!categorical) {
-    const bad = numeric.findIndex((v) => v === undefined);
-    if (bad >= 0) {
-      throw new DataFormatError(`loadCsv: line ${rows[bad].line}, target column '${names[t]}': ${JSON.stringify(raw[bad])} is not a number - use targetType 'categorical' for class names`, rows[bad].line);
-    }
-    return { ...base, labels: Float32Array.from(numeric as number[]) };
+    const at = (i: number) => ({ line: rows[i].line, column: names[t], role: 'target column' });
+    const labels = Float32Array.from(raw, (v, i) => csvFloat32(v, at(i), "use targetType 'categorical' for class names"));
+    return { ...base, labels };
   }
   const classes = options.classes ? [...options.classes] : sortedClasses(raw);
   const index = new Map(classes.map((c, k) => [c, k]));
@@ -175,7 +160,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
 /** Distinct values, numerically when all are numbers ("2" before "10"), otherwise in code-unit order: the same on every machine. */
 function sortedClasses(values: string[]): string[] {
   const distinct = [...new Set(values)];
-  if (distinct.every((v) => parseNumber(v) !== undefined)) return distinct.sort((a, b) => Number(a) - Number(b));
+  if (distinct.every((v) => csvNumber(v) !== undefined)) return distinct.sort((a, b) => Number(a) - Number(b));
   return distinct.sort();
 }
 

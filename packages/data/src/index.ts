@@ -22,7 +22,8 @@ export {
   type MnistOptions,
   type MnistArrays,
 } from './mnist.js';
-export { loadIris, IRIS_FEATURES, type Iris } from './iris.js';
+export { loadIris, IRIS_FEATURES, type Iris, type IrisOptions } from './iris.js';
+export { LOADER_SEED, type LoaderOrderOptions } from './loader-order.js';
 export {
   loadCsv,
   parseCsv,
@@ -32,6 +33,7 @@ export {
   type CsvTable,
   type CsvDataset,
 } from './csv.js';
+export { csvNumber, fitsFloat32, FLOAT32_MAX } from './csv-number.js';
 export { sampleGamma, logGamma, sampleDirichlet } from './gamma.js';
 export {
   partition,

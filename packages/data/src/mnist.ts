@@ -1,5 +1,6 @@
-import { ArgumentError, tensor } from '@neurite/core';
+import { ArgumentError, tensor, type Random } from '@neurite/core';
 import type { Dataset } from './arrays.js';
+import { loaderRandom, permuteRows, type LoaderOrderOptions } from './loader-order.js';
 import { oneHotLabels } from './one-hot.js';
 
 /**
@@ -18,7 +19,7 @@ export const MNIST_STANDARD_SPLIT = { train: [0, 800], test: [800, 1000] } as co
 
 export const MNIST_PIXELS = 784;
 
-export interface MnistOptions {
+export interface MnistOptions extends LoaderOrderOptions {
   /** 'standard' (default): our train/test split; 'all': every digit the package ships. */
   split?: 'standard' | 'all';
   /** 'flat' (default): [n, 784]; 'image': [n, 28, 28, 1] (NHWC, for convolutions). */
@@ -32,7 +33,7 @@ export interface MnistArrays {
   /** Row-major pixels in [0, 1], 784 per example. */
   x: Float32Array;
   y: Int32Array;
-  /** How many examples of each digit. */
+  /** How many examples of each digit (where they are depends on the order asked for). */
   perDigit: number[];
 }
 
@@ -83,19 +84,28 @@ function gatherRange(all: Pixels, from: number, to: number): MnistArrays {
   return { x, y, perDigit };
 }
 
-/** MNIST as typed arrays, ordered by digit (shuffle or batch with a seed before training). */
-export async function loadMnistArrays(split: 'standard'): Promise<{ train: MnistArrays; test: MnistArrays }>;
-export async function loadMnistArrays(split: 'all'): Promise<MnistArrays>;
-export async function loadMnistArrays(split: 'standard' | 'all'): Promise<{ train: MnistArrays; test: MnistArrays } | MnistArrays> {
+/** Samples [from, to) of each digit in the order asked for. */
+function part(all: Pixels, from: number, to: number, random: Random | null): MnistArrays {
+  const sorted = gatherRange(all, from, to);
+  return random ? { ...permuteRows(sorted.x, sorted.y, random), perDigit: sorted.perDigit } : sorted;
+}
+
+/**
+ * MNIST as typed arrays, in a seeded shuffled order by default (train, then
+ * test, drawn from one stream seeded with `seed`); `{ shuffle: false }` keeps
+ * the package's order, digit after digit.
+ */
+export async function loadMnistArrays(split: 'standard', options?: LoaderOrderOptions): Promise<{ train: MnistArrays; test: MnistArrays }>;
+export async function loadMnistArrays(split: 'all', options?: LoaderOrderOptions): Promise<MnistArrays>;
+export async function loadMnistArrays(split: 'standard' | 'all', options: LoaderOrderOptions = {}): Promise<{ train: MnistArrays; test: MnistArrays } | MnistArrays> {
+  if (split !== 'standard' && split !== 'all') throw new ArgumentError(`loadMnist: unknown split '${String(split)}' - use 'standard' or 'all'`);
+  const random = loaderRandom('loadMnist', options);
   const all = await pixels();
-  if (split === 'all') return gatherRange(all, 0, Infinity);
-  if (split === 'standard') {
-    return {
-      train: gatherRange(all, MNIST_STANDARD_SPLIT.train[0], MNIST_STANDARD_SPLIT.train[1]),
-      test: gatherRange(all, MNIST_STANDARD_SPLIT.test[0], MNIST_STANDARD_SPLIT.test[1]),
-    };
-  }
-  throw new ArgumentError(`loadMnist: unknown split '${String(split)}' - use 'standard' or 'all'`);
+  if (split === 'all') return part(all, 0, Infinity, random);
+  return {
+    train: part(all, MNIST_STANDARD_SPLIT.train[0], MNIST_STANDARD_SPLIT.train[1], random),
+    test: part(all, MNIST_STANDARD_SPLIT.test[0], MNIST_STANDARD_SPLIT.test[1], random),
+  };
 }
 
 /** Turns MNIST arrays into tensors with the requested shape and label form. */
@@ -111,13 +121,16 @@ export function mnistToDataset(data: MnistArrays, options: Pick<MnistOptions, 's
 /**
  * MNIST as tensors: pixels float32 in [0, 1], labels int32 (or one-hot).
  * `{ split: 'standard' }` gives `{ train, test }` (see MNIST_STANDARD_SPLIT);
- * `{ split: 'all' }` gives one dataset of all 10,000 digits.
+ * `{ split: 'all' }` gives one dataset of all 10,000 digits. Rows come in a
+ * seeded shuffled order (`seed`, default LOADER_SEED); `shuffle: false` gives
+ * them sorted by digit.
  */
 export async function loadMnist(options?: MnistOptions & { split?: 'standard' }): Promise<{ train: Dataset; test: Dataset }>;
 export async function loadMnist(options: MnistOptions & { split: 'all' }): Promise<Dataset>;
 export async function loadMnist(options: MnistOptions = {}): Promise<{ train: Dataset; test: Dataset } | Dataset> {
   const split = options.split ?? 'standard';
-  if (split === 'all') return mnistToDataset(await loadMnistArrays('all'), options);
-  const { train, test } = await loadMnistArrays(split as 'standard');
+  const order = { shuffle: options.shuffle, seed: options.seed };
+  if (split === 'all') return mnistToDataset(await loadMnistArrays('all', order), options);
+  const { train, test } = await loadMnistArrays(split as 'standard', order);
   return { train: mnistToDataset(train, options), test: mnistToDataset(test, options) };
 }
