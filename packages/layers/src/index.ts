@@ -83,12 +83,13 @@ export {
   type ModelCheckpointOptions,
   type ReduceLROnPlateauOptions,
 } from './training/callbacks.js';
-export { toArtifacts, fromArtifacts, LIMITS } from './io/artifacts.js';
-export { FORMAT_NAME, FORMAT_VERSION, type ModelArtifacts, type ModelJson, type WeightsManifest, type WeightEntry } from './io/format.js';
+export { toArtifacts, fromArtifacts, readArtifacts, LIMITS, type ToArtifactsOptions } from './io/artifacts.js';
+export { FORMAT_NAME, FORMAT_VERSION, READABLE_FORMAT_VERSIONS, WEIGHTS_FILE_PATTERN, type LoadOptions, type ModelArtifacts, type ModelJson, type WeightsManifest, type WeightEntry } from './io/format.js';
 export { crc32 } from './io/crc32.js';
 export { formatSummary } from './summary.js';
 /** Directory save/load; Node only (node:fs is imported on first call). Also at '@neurite/layers/node'. */
-export { save, load } from './io/node.js';
+export { save, load, loadWithMetadata, type SaveOptions, type SaveResult } from './io/node.js';
+export { ForeignModelError, ModelLockedError } from './io/errors.js';
 export { fromTfjsArtifacts, TFJS_LAYER_CLASSES, type TfjsArtifacts } from './io/tfjs-import.js';
 /** TensorFlow.js layers model import from model.json and its weight files; Node only. Also at '@neurite/layers/node'. */
 export { loadTfjsModel } from './io/tfjs-import-node.js';

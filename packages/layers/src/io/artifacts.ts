@@ -6,17 +6,42 @@ import { LAYER_TYPE_NAMES, layerFromConfig } from '../layers/registry.js';
 import { Model } from '../model.js';
 import { SymbolicTensor, input } from '../symbolic.js';
 import { crc32 } from './crc32.js';
-import { BYTES_PER_ELEMENT, FORMAT_NAME, FORMAT_VERSION, PRODUCER, decodeWeight, encodeWeights, type ModelArtifacts, type ModelJson, type WeightEntry } from './format.js';
+import { BYTES_PER_ELEMENT, FORMAT_NAME, FORMAT_VERSION, MAX_METADATA_BYTES, PRODUCER, READABLE_FORMAT_VERSIONS, WEIGHTS_FILE_PATTERN, decodeWeight, encodeWeights, type LoadOptions, type ModelArtifacts, type ModelJson, type WeightEntry } from './format.js';
 import { parseModelJson } from './parse-json.js';
 
 /** Bounds that make a hostile file fail fast instead of allocating or looping. */
 export const LIMITS = Object.freeze({ layers: 4096, nodes: 4096, weights: 65536, weightsBytes: 2 ** 32 });
 
-/** The model as model.json content plus weights.bin bytes. */
-export function toArtifacts(model: Model): { modelJson: ModelJson; weights: ArrayBuffer } {
+export interface ToArtifactsOptions {
+  /** Kept in model.json's `metadata` (JSON, at most 1 MiB): what the application needs besides the weights. */
+  metadata?: { [key: string]: unknown };
+  /** The weights file name model.json refers to (default `weights.bin`; `save` names one per save). */
+  weightsFile?: string;
+}
+
+/** The model as model.json content plus the weights file's bytes. */
+export function toArtifacts(model: Model, options: ToArtifactsOptions = {}): { modelJson: ModelJson; weights: ArrayBuffer } {
   const { bytes, manifest } = encodeWeights(model.parameters());
+  if (options.weightsFile !== undefined) {
+    if (!WEIGHTS_FILE_PATTERN.test(options.weightsFile)) throw new ArgumentError(`toArtifacts: weightsFile '${options.weightsFile}' must be weights.bin or weights.<id>.bin (id: 1-40 of 0-9a-z)`);
+    manifest.file = options.weightsFile;
+  }
   const modelJson: ModelJson = { format: FORMAT_NAME, formatVersion: FORMAT_VERSION, producer: PRODUCER, topology: model.topology(), weights: manifest };
+  if (options.metadata !== undefined) modelJson.metadata = checkMetadata(options.metadata, 'toArtifacts');
   return { modelJson, weights: bytes.buffer as ArrayBuffer };
+}
+
+/** Metadata must survive a JSON round trip unchanged and stay small. */
+function checkMetadata(metadata: unknown, who: string): { [key: string]: unknown } {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new ArgumentError(`${who}: metadata must be a plain object, got ${Array.isArray(metadata) ? 'a list' : typeof metadata}`);
+  let text: string;
+  try {
+    text = JSON.stringify(metadata);
+  } catch (e) {
+    throw new ArgumentError(`${who}: metadata cannot be written as JSON (${(e as Error).message})`);
+  }
+  if (text.length > MAX_METADATA_BYTES) throw new ArgumentError(`${who}: metadata is ${text.length} characters of JSON, more than the ${MAX_METADATA_BYTES} allowed - keep data out of it`);
+  return JSON.parse(text) as { [key: string]: unknown };
 }
 
 const fail = (message: string): never => {
@@ -68,7 +93,12 @@ function asFormatError<T>(where: string, f: () => T): T {
  * the weight manifest against both the topology and the weights' byte length
  * and checksum. Any problem is a ModelFormatError that names it.
  */
-export function fromArtifacts(artifacts: ModelArtifacts): Model {
+export function fromArtifacts(artifacts: ModelArtifacts, options: LoadOptions = {}): Model {
+  return readArtifacts(artifacts, options).model;
+}
+
+/** `fromArtifacts`, also returning model.json's validated `metadata` (undefined when it has none). */
+export function readArtifacts(artifacts: ModelArtifacts, options: LoadOptions = {}): { model: Model; metadata: Config | undefined } {
   if (artifacts === null || typeof artifacts !== 'object') fail('expected { modelJson, weights }');
   const raw = artifacts.modelJson;
   // An object from the caller goes through the same hardened parse as text from a file.
@@ -80,8 +110,11 @@ export function fromArtifacts(artifacts: ModelArtifacts): Model {
   const version = field(root, 'formatVersion');
   if (version === undefined) fail("model.json has no 'formatVersion'");
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) fail(`model.json: 'formatVersion' must be a positive integer, got ${JSON.stringify(version)?.slice(0, 40)}`);
-  if (version !== FORMAT_VERSION) fail(`model.json has formatVersion ${version}, this reader knows version ${FORMAT_VERSION} - ${(version as number) > FORMAT_VERSION ? 'upgrade @neurite/layers' : 'the file is from an unsupported pre-release'}`);
-  onlyKeys(root, ['format', 'formatVersion', 'producer', 'topology', 'weights'], 'model.json');
+  if (!READABLE_FORMAT_VERSIONS.includes(version as number)) fail(`model.json has formatVersion ${version}, this reader knows versions ${READABLE_FORMAT_VERSIONS.join(' and ')} - ${(version as number) > FORMAT_VERSION ? 'upgrade @neurite/layers' : 'the file is from an unsupported pre-release'}`);
+  onlyKeys(root, version === 1 ? ['format', 'formatVersion', 'producer', 'topology', 'weights'] : ['format', 'formatVersion', 'producer', 'topology', 'weights', 'metadata'], 'model.json');
+  const metadataField = field(root, 'metadata');
+  const metadata = metadataField === undefined ? undefined : obj(metadataField, "model.json 'metadata'");
+  if (metadata !== undefined && JSON.stringify(metadata).length > MAX_METADATA_BYTES) fail(`model.json 'metadata' is larger than the ${MAX_METADATA_BYTES} characters allowed`);
 
   const topo = obj(field(root, 'topology'), "model.json 'topology'");
   onlyKeys(topo, ['name', 'kind', 'input', 'layers', 'nodes', 'output'], "'topology'");
@@ -137,7 +170,7 @@ export function fromArtifacts(artifacts: ModelArtifacts): Model {
 
   // The manifest must describe exactly the weights this topology needs, laid end to end in the buffer.
   const expected = [...firstInput].flatMap(([l, shape]) => asFormatError(`layer '${l.name}'`, () => l.weightSpecs(shape)).map((s) => ({ name: `${l.name}/${s.name}`, shape: s.shape })));
-  const entries = readManifest(obj(field(root, 'weights'), "model.json 'weights'"), weights);
+  const entries = readManifest(obj(field(root, 'weights'), "model.json 'weights'"), weights, version as number);
   if (entries.length !== expected.length) fail(`the topology needs ${expected.length} weight tensors but the manifest lists ${entries.length}`);
   const byName = new Map<string, WeightEntry>();
   entries.forEach((e, i) => {
@@ -145,10 +178,11 @@ export function fromArtifacts(artifacts: ModelArtifacts): Model {
     if (e.name !== want.name) fail(`weight ${i} is '${e.name}' in the manifest but the topology expects '${want.name}'`);
     if (e.shape.join(',') !== want.shape.join(',')) fail(`weight '${e.name}' has shape [${e.shape}] in the manifest but the topology needs [${want.shape}]`);
     if (e.dtype !== 'float32') fail(`weight '${e.name}' is ${e.dtype}; layer weights are float32`);
+    if (!options.allowNonFinite) refuseNonFinite(weights, e);
     byName.set(e.name, e);
   });
 
-  return asFormatError('building the model', () =>
+  const model = asFormatError('building the model', () =>
     new Model({
       inputs: x,
       outputs: y,
@@ -160,16 +194,35 @@ export function fromArtifacts(artifacts: ModelArtifacts): Model {
       },
     }),
   );
+  return { model, metadata };
+}
+
+/** A NaN or infinite weight makes every prediction NaN: refuse it unless the caller asked for it. */
+function refuseNonFinite(buffer: ArrayBuffer, e: WeightEntry): void {
+  const values = decodeWeight(buffer, e);
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  if (count > 0) {
+    fail(`weight '${e.name}' holds ${values[first]} at index ${first}${count > 1 ? ` (${count} non-finite values in all)` : ''} - the model diverged in training or the file is damaged; pass { allowNonFinite: true } to load it anyway`);
+  }
 }
 
 /** Reads and checks the weight manifest against the buffer: contiguous entries, exact sizes, matching checksum. */
-function readManifest(m: Config, buffer: ArrayBuffer): WeightEntry[] {
+function readManifest(m: Config, buffer: ArrayBuffer, version: number): WeightEntry[] {
   const bufferBytes = buffer.byteLength;
   onlyKeys(m, ['file', 'byteLength', 'crc32', 'tensors'], "'weights'");
-  if (field(m, 'file') !== 'weights.bin') fail("'weights.file' must be 'weights.bin'");
+  const file = field(m, 'file');
+  if (version === 1 && file !== 'weights.bin') fail("'weights.file' must be 'weights.bin' in a version-1 model.json");
+  if (typeof file !== 'string' || !WEIGHTS_FILE_PATTERN.test(file)) fail(`'weights.file' must be weights.bin or weights.<id>.bin, got ${JSON.stringify(file)?.slice(0, 60)}`);
   const byteLength = int(field(m, 'byteLength'), "'weights.byteLength'", LIMITS.weightsBytes);
-  if (bufferBytes < byteLength) fail(`weights.bin is truncated: ${bufferBytes} bytes, the manifest needs ${byteLength}`);
-  if (bufferBytes > byteLength) fail(`weights.bin has ${bufferBytes} bytes, ${bufferBytes - byteLength} more than the manifest describes - wrong file?`);
+  if (bufferBytes < byteLength) fail(`${file as string} is truncated: ${bufferBytes} bytes, the manifest needs ${byteLength}`);
+  if (bufferBytes > byteLength) fail(`${file as string} has ${bufferBytes} bytes, ${bufferBytes - byteLength} more than the manifest describes - wrong file?`);
   const list = arr(field(m, 'tensors'), "'weights.tensors'", LIMITS.weights);
   let offset = 0;
   const names = new Set<string>();
@@ -196,7 +249,7 @@ function readManifest(m: Config, buffer: ArrayBuffer): WeightEntry[] {
   if (offset !== byteLength) fail(`the weights listed take ${offset} bytes but 'weights.byteLength' is ${byteLength}`);
   const want = int(field(m, 'crc32'), "'weights.crc32'", 2 ** 32 - 1);
   const got = crc32(new Uint8Array(buffer));
-  if (got !== want) fail(`weights.bin does not match model.json (CRC-32 ${got} instead of ${want}) - the file is damaged or from another save`);
+  if (got !== want) fail(`${file as string} does not match model.json (CRC-32 ${got} instead of ${want}) - the file is damaged or from another save`);
   return entries;
 }
 

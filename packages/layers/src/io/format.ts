@@ -4,8 +4,19 @@ import { crc32 } from './crc32.js';
 
 /** Written into every model.json; see FORMAT.md. */
 export const FORMAT_NAME = 'neurite-layers-model';
-/** Bumped on any change a version-1 reader would misread. */
-export const FORMAT_VERSION = 1;
+/**
+ * Bumped on any change an older reader would misread. Version 2 added a
+ * weights file named per save (so one rename of model.json switches a
+ * directory from one whole model to the next) and `metadata`; this reader
+ * still reads version 1.
+ */
+export const FORMAT_VERSION = 2;
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+
+/** Names a weights file may have: `weights.bin` (version 1, and in memory), or `weights.<id>.bin` from `save`. */
+export const WEIGHTS_FILE_PATTERN = /^weights(\.[0-9a-z]{1,40})?\.bin$/;
+/** `metadata` beyond this (as JSON text) is refused: it is for small facts (task, class names, scaling), not data. */
+export const MAX_METADATA_BYTES = 1024 * 1024;
 export const PRODUCER = '@neurite/layers 0.1.0';
 
 export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4 };
@@ -19,7 +30,8 @@ export interface WeightEntry {
 }
 
 export interface WeightsManifest {
-  file: 'weights.bin';
+  /** The weights file beside model.json: `weights.bin`, or `weights.<id>.bin` as `save` names it. */
+  file: string;
   byteLength: number;
   crc32: number;
   tensors: WeightEntry[];
@@ -32,14 +44,25 @@ export interface ModelJson {
   producer: string;
   topology: Config;
   weights: WeightsManifest;
+  /** What the application wants kept with the model (JSON, at most MAX_METADATA_BYTES): class names, input scaling... */
+  metadata?: { [key: string]: unknown };
 }
 
 /** A saved model in memory: what `save` writes and `load` reads, without the file system. */
 export interface ModelArtifacts {
   /** model.json as text (or an already parsed object, validated all the same). */
   modelJson: string | ModelJson;
-  /** weights.bin. */
+  /** The bytes of the weights file. */
   weights: ArrayBuffer;
+}
+
+export interface LoadOptions {
+  /**
+   * Load weights that hold NaN or ±Infinity. Off by default: such a model
+   * predicts NaN for every input, which is almost always a diverged training
+   * run or a damaged file, not something to serve.
+   */
+  allowNonFinite?: boolean;
 }
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -76,7 +76,10 @@ describe('save and load', () => {
     dispose(all);
 
     await save(m, join(dir, 'rt'));
-    expect((await readdir(join(dir, 'rt'))).sort()).toEqual(['model.json', 'weights.bin']); // no temp files left
+    const files = (await readdir(join(dir, 'rt'))).sort();
+    expect(files).toHaveLength(2); // no temp files or lock left
+    expect(files[0]).toBe('model.json');
+    expect(files[1]).toMatch(/^weights\.[0-9a-z]+\.bin$/);
     const back = await load(join(dir, 'rt'));
     expect(bits(back)).toEqual(bits(m));
     expect(back.summary()).toEqual(m.summary());
@@ -140,7 +143,11 @@ describe('save and load', () => {
 describe('load rejects bad files with a ModelFormatError naming the problem', () => {
   const cases: [string, (j: Record<string, any>) => void, RegExp][] = [
     ['missing version', (j) => delete j.formatVersion, /no 'formatVersion'/],
-    ['newer version', (j) => (j.formatVersion = 2), /formatVersion 2, this reader knows version 1 - upgrade/],
+    ['newer version', (j) => (j.formatVersion = 3), /formatVersion 3, this reader knows versions 1 and 2 - upgrade/],
+    ['version 1 with a per-save weights file', (j) => ((j.formatVersion = 1), (j.weights.file = 'weights.abc.bin')), /'weights.file' must be 'weights.bin' in a version-1/],
+    ['version 1 with metadata', (j) => ((j.formatVersion = 1), (j.metadata = {})), /unknown field 'metadata'/],
+    ['weights file outside the pattern', (j) => (j.weights.file = '../secret.bin'), /'weights.file' must be weights.bin or weights.<id>.bin/],
+    ['metadata not an object', (j) => (j.metadata = [1]), /'metadata' must be an object/],
     ['not a neurite model', (j) => (j.format = 'tfjs'), /'format' must be 'neurite-layers-model'/],
     ['unknown layer type', (j) => (j.topology.layers[1].className = 'Conv3D'), /unknown type 'Conv3D'/],
     ['bad layer config', (j) => (j.topology.layers[3].config.units = -1), /layer 'dense_\d+'.*'units' must be an integer/],
@@ -193,13 +200,13 @@ describe('load rejects bad files with a ModelFormatError naming the problem', ()
   });
 
   it('from disk: missing files, and a truncated weights.bin refused from its size', async () => {
-    await expect(load(join(dir, 'nothing-here'))).rejects.toThrow(/cannot read .*model.json .*ENOENT/);
+    await expect(load(join(dir, 'nothing-here'))).rejects.toThrow(/cannot open .*nothing-here.* \(ENOENT\)/);
     const m = makeModel();
-    await save(m, join(dir, 'cut'));
+    const { weightsFile } = await save(m, join(dir, 'cut'));
     m.dispose();
-    const size = (await readFile(join(dir, 'cut', 'weights.bin'))).length;
-    await truncate(join(dir, 'cut', 'weights.bin'), size - 3);
-    await expect(load(join(dir, 'cut'))).rejects.toThrow(/has \d+ bytes but model.json describes \d+ - the file is truncated/);
+    const size = (await readFile(join(dir, 'cut', weightsFile))).length;
+    await truncate(join(dir, 'cut', weightsFile), size - 3);
+    await expect(load(join(dir, 'cut'))).rejects.toThrow(/has \d+ bytes but the model describes \d+ - the file is truncated/);
     await writeFile(join(dir, 'cut', 'model.json'), '{"formatVersion": 1');
     await expect(load(join(dir, 'cut'))).rejects.toThrow(ModelFormatError);
   });

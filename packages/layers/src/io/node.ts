@@ -1,99 +1,222 @@
 /**
  * Saving to and loading from a directory. With tfjs-import-node.ts (re-exported
- * below), the only module that touches the file system: it imports node:fs
- * when first called, so bundling the package for a browser never pulls it in
- * unless save/load are used.
+ * below), the only module that touches the file system: node:fs and the
+ * modules that use it are imported when first called, so bundling the
+ * package for a browser never pulls them in unless save/load are used.
  */
-import { ModelFormatError } from '@neurite/core';
+import { ArgumentError, ModelFormatError } from '@neurite/core';
+import type { Config } from '../config.js';
 import type { Model } from '../model.js';
-import { fromArtifacts, LIMITS, toArtifacts } from './artifacts.js';
+import { LIMITS, readArtifacts, toArtifacts } from './artifacts.js';
+import { ForeignModelError, ModelLockedError } from './errors.js';
+import { FORMAT_NAME, WEIGHTS_FILE_PATTERN, type LoadOptions } from './format.js';
 import { MAX_MODEL_JSON_BYTES, parseModelJson } from './parse-json.js';
 
-type Fs = typeof import('node:fs/promises');
+const MODEL_JSON = 'model.json';
 
-async function nodeModules(): Promise<{ fs: Fs; join: (...p: string[]) => string }> {
-  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-  return { fs, join: path.join };
+async function nodeModules() {
+  const [fs, path, lock, safe] = await Promise.all([import('node:fs/promises'), import('node:path'), import('./dir-lock.js'), import('./safe-read.js')]);
+  return { fs, join: path.join, lock, safe };
 }
 
-/** Writes `bytes` to `dir/name` via a temporary file in the same directory, flushed to disk before the rename. */
-async function writeDurable(fs: Fs, join: (...p: string[]) => string, dir: string, name: string, bytes: Uint8Array | string, tag: string): Promise<void> {
-  const tmp = join(dir, `.${name}.${tag}.tmp`);
-  const handle = await fs.open(tmp, 'w');
+export interface SaveOptions {
+  /** Kept in model.json (JSON, at most 1 MiB) and returned by `loadWithMetadata`. */
+  metadata?: { [key: string]: unknown };
+  /** Replace a model.json that Neurite did not write (a TensorFlow.js model, a symlink). Off by default. */
+  force?: boolean;
+}
+
+export interface SaveResult {
+  /** The weights file model.json now names. */
+  weightsFile: string;
+  /** What the save replaced: nothing, a Neurite model, or (with `force`) a model.json Neurite did not write. */
+  replaced: 'nothing' | 'neurite-model' | 'foreign-model';
+  /** Files of an earlier save that died midway, removed by this one. */
+  recovered: string[];
+}
+
+type Current = { kind: 'nothing' } | { kind: 'neurite-model'; weightsFile?: string } | { kind: 'foreign-model'; why: string };
+
+/** What `dir/model.json` is now: absent, one of ours (and the weights file it uses), or someone else's. */
+async function inspectCurrent(fs: typeof import('node:fs/promises'), path: string): Promise<Current> {
+  let s;
+  try {
+    s = await fs.lstat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'nothing' };
+    throw e;
+  }
+  if (s.isSymbolicLink()) return { kind: 'foreign-model', why: 'is a symbolic link' };
+  if (!s.isFile()) return { kind: 'foreign-model', why: 'is not a regular file' };
+  if (s.size > MAX_MODEL_JSON_BYTES) return { kind: 'foreign-model', why: `is ${s.size} bytes, too large for a Neurite model` };
+  let root: unknown;
+  try {
+    root = parseModelJson(await fs.readFile(path, 'utf8'));
+  } catch {
+    return { kind: 'foreign-model', why: 'is not JSON Neurite can read' };
+  }
+  const r = (root ?? {}) as Config;
+  if (typeof r !== 'object' || Array.isArray(r) || r.format !== FORMAT_NAME) {
+    return { kind: 'foreign-model', why: typeof r === 'object' && r !== null && !Array.isArray(r) && 'modelTopology' in r ? 'is a TensorFlow.js model' : 'was not written by Neurite' };
+  }
+  const w = r.weights as Config | undefined;
+  const file = w !== null && typeof w === 'object' && !Array.isArray(w) ? w.file : undefined;
+  return { kind: 'neurite-model', weightsFile: typeof file === 'string' && WEIGHTS_FILE_PATTERN.test(file) ? file : undefined };
+}
+
+/** Temporary files of version-1 saves (`.weights.bin.<pid>-<time>-<random>.tmp`) whose writer is gone. */
+const V1_TEMP = /^\.(weights\.bin|model\.json)\.(\d+)-[0-9a-z]+-[0-9a-z]+\.tmp$/;
+
+/**
+ * Saves `model` in `dir` (created if missing) as `model.json` and a weights
+ * file named for this save, `weights.<id>.bin` (FORMAT.md). At every instant
+ * the directory holds the whole previous model or the whole new one: the
+ * weights and model.json are written to new names and fsynced, then one
+ * rename of model.json switches from the old model to the new, the directory
+ * is fsynced, and only then is the old weights file removed.
+ *
+ * Save touches only files it wrote itself: the two above and the lock file
+ * `.neurite-lock`, which also records what this save may leave if it dies,
+ * so the next save removes exactly that. Other files in the directory (a
+ * README, plots) are never touched. It refuses, with ForeignModelError, to
+ * replace a model.json that Neurite did not write unless `force` is set, and
+ * with ModelLockedError to write while another live process saves there.
+ */
+export async function save(model: Model, dir: string, options: SaveOptions = {}): Promise<SaveResult> {
+  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(`save: expected a directory path, got ${String(dir)}`);
+  const { fs, join, lock } = await nodeModules();
+  const id = lock.randomToken();
+  const weightsFile = `weights.${id}.bin`;
+  const jsonTemp = `.neurite-tmp.${id}.${MODEL_JSON}`;
+  // Everything that can fail without the disk fails before the disk is touched.
+  const { modelJson, weights } = toArtifacts(model, { weightsFile, ...(options.metadata !== undefined ? { metadata: options.metadata } : {}) });
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new ArgumentError(`save: cannot create the directory '${dir}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}) - give a directory path you can write`);
+  }
+  if (!(await fs.stat(dir)).isDirectory()) throw new ArgumentError(`save: '${dir}' is a file - give a directory for the model`);
+  const modelPath = join(dir, MODEL_JSON);
+  const usedByCurrent = async (name: string) => {
+    const now = await inspectCurrent(fs, modelPath);
+    return now.kind === 'neurite-model' && now.weightsFile === name;
+  };
+  const held = await lock.lockDirectory(dir, [weightsFile, jsonTemp], usedByCurrent, 'save');
+  let committed = false;
+  try {
+    const current = await inspectCurrent(fs, modelPath);
+    if (current.kind === 'foreign-model' && !options.force) {
+      throw new ForeignModelError(`save: ${modelPath} ${current.why} - Neurite does not replace a model it did not write; save elsewhere, or pass { force: true } (neurite train --force) to replace it`);
+    }
+    const oldWeights = current.kind === 'neurite-model' && current.weightsFile !== undefined && current.weightsFile !== weightsFile ? current.weightsFile : undefined;
+    if (oldWeights !== undefined) await held.record([weightsFile, jsonTemp, oldWeights]);
+    await removeDeadV1Temps(fs, join, dir);
+
+    await writeNew(fs, join(dir, weightsFile), new Uint8Array(weights));
+    await writeNew(fs, join(dir, jsonTemp), `${JSON.stringify(modelJson, null, 1)}\n`);
+    if (!(await held.held())) throw new ModelLockedError(`save: another process took over the lock of '${dir}' while this save was writing - nothing was replaced; save again`);
+    await fs.rename(join(dir, jsonTemp), modelPath);
+    committed = true;
+    await syncDirectory(fs, dir);
+    if (oldWeights !== undefined) await fs.rm(join(dir, oldWeights), { force: true });
+    return { weightsFile, replaced: current.kind, recovered: held.recovered };
+  } finally {
+    if (!committed) {
+      await fs.rm(join(dir, weightsFile), { force: true });
+      await fs.rm(join(dir, jsonTemp), { force: true });
+    }
+    await held.release();
+  }
+}
+
+/** Creates `path` (never replacing a file), writes it whole and flushes it to disk. */
+async function writeNew(fs: typeof import('node:fs/promises'), path: string, bytes: Uint8Array | string): Promise<void> {
+  const handle = await fs.open(path, 'wx');
   try {
     await handle.writeFile(bytes);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await fs.rename(tmp, join(dir, name));
 }
 
-/**
- * Saves `model` as `dir/model.json` and `dir/weights.bin` (FORMAT.md),
- * creating the directory. Each file is written to a temporary name, fsynced
- * and renamed over the old one, weights first: a crash leaves either the
- * old model or the new one, or at worst new weights beside the old
- * model.json, which the checksum in model.json rejects at load time. Never
- * a half-written file.
- */
-export async function save(model: Model, dir: string): Promise<void> {
-  const { fs, join } = await nodeModules();
-  const { modelJson, weights } = toArtifacts(model);
-  await fs.mkdir(dir, { recursive: true });
-  const tag = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+/** Persists the directory entries themselves (the rename); not every platform can open a directory for this. */
+async function syncDirectory(fs: typeof import('node:fs/promises'), dir: string): Promise<void> {
+  let d;
   try {
-    await writeDurable(fs, join, dir, 'weights.bin', new Uint8Array(weights), tag);
-    await writeDurable(fs, join, dir, 'model.json', `${JSON.stringify(modelJson, null, 1)}\n`, tag);
-  } finally {
-    await fs.rm(join(dir, `.weights.bin.${tag}.tmp`), { force: true });
-    await fs.rm(join(dir, `.model.json.${tag}.tmp`), { force: true });
-  }
-  // Persist the renames themselves (the directory entries); not every platform can open a directory for this.
-  try {
-    const d = await fs.open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
+    d = await fs.open(dir, 'r');
   } catch {
-    /* Windows: directories cannot be fsynced; the renames are still atomic. */
+    return; // Windows: directories cannot be opened; the rename is still atomic.
+  }
+  try {
+    await d.sync();
+  } catch {
+    /* some file systems refuse fsync on a directory */
+  } finally {
+    await d.close();
+  }
+}
+
+async function removeDeadV1Temps(fs: typeof import('node:fs/promises'), join: (...p: string[]) => string, dir: string): Promise<void> {
+  for (const name of await fs.readdir(dir)) {
+    const m = V1_TEMP.exec(name);
+    if (!m || Number(m[2]) === process.pid) continue;
+    let alive = true;
+    try {
+      process.kill(Number(m[2]), 0);
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) await fs.rm(join(dir, name), { force: true });
   }
 }
 
 /**
- * Loads a model saved by `save`. File sizes are checked before reading
- * (an absurd weights.bin is refused without allocating it); everything else
- * is validated by `fromArtifacts`. Problems are ModelFormatErrors naming
- * the file.
+ * Loads a model saved by `save`, with its metadata. The directory is read
+ * as untrusted: model.json and the weights file it names must be regular
+ * files inside the directory's real path (symlinks leading out, FIFOs and
+ * devices are refused), with sizes checked before reading (the weights file
+ * must have exactly the size the manifest declares); everything else is
+ * validated by `fromArtifacts`, including weights that are NaN or infinite
+ * (refused unless `allowNonFinite`). Problems are ModelFormatErrors naming
+ * the file. Load never writes.
  */
-export async function load(dir: string): Promise<Model> {
-  const { fs, join } = await nodeModules();
-  const jsonPath = join(dir, 'model.json');
-  const binPath = join(dir, 'weights.bin');
-  const size = async (p: string): Promise<number> => {
+export async function loadWithMetadata(dir: string, options: LoadOptions = {}): Promise<{ model: Model; metadata: Config | undefined }> {
+  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(`load: expected a directory path, got ${String(dir)}`);
+  const { safe } = await nodeModules();
+  const root = await safe.realDirectory(dir, 'load');
+  const readJson = async () => new TextDecoder().decode(await safe.readInside(root, MODEL_JSON, { maxBytes: MAX_MODEL_JSON_BYTES, what: 'model.json' }, 'load'));
+  let text = await readJson();
+  // A save that commits between reading model.json and its weights removes the old weights: read the new pair once more.
+  for (let attempt = 0; ; attempt++) {
+    const { file, byteLength } = declaredWeights(text);
     try {
-      return (await fs.stat(p)).size;
+      const bytes = file === undefined ? new Uint8Array(0) : await safe.readInside(root, file, { maxBytes: LIMITS.weightsBytes, exactBytes: byteLength, what: 'weights file' }, 'load');
+      const weights = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return readArtifacts({ modelJson: text, weights }, options);
     } catch (e) {
-      throw new ModelFormatError(`load: cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}) - is '${dir}' a directory written by save()?`);
+      if (!(e instanceof ModelFormatError) || attempt > 0) throw e;
+      const again = await readJson();
+      if (again === text) throw e;
+      text = again;
     }
-  };
-  const jsonSize = await size(jsonPath);
-  const binSize = await size(binPath);
-  if (jsonSize > MAX_MODEL_JSON_BYTES) throw new ModelFormatError(`load: ${jsonPath} is ${jsonSize} bytes, more than the ${MAX_MODEL_JSON_BYTES} a topology may take`);
-  if (binSize > LIMITS.weightsBytes) throw new ModelFormatError(`load: ${binPath} is ${binSize} bytes, more than the ${LIMITS.weightsBytes} allowed`);
-  const text = await fs.readFile(jsonPath, 'utf8');
-  // Compare sizes before reading the weights: a wrong or huge weights.bin is refused without loading it.
-  const root = parseModelJson(text);
-  const manifest = root !== null && typeof root === 'object' && !Array.isArray(root) && Object.hasOwn(root, 'weights') ? root.weights : undefined;
-  const expected = manifest !== null && typeof manifest === 'object' && !Array.isArray(manifest) && Object.hasOwn(manifest, 'byteLength') ? manifest.byteLength : undefined;
-  if (typeof expected === 'number' && expected !== binSize) {
-    throw new ModelFormatError(`load: ${binPath} has ${binSize} bytes but model.json describes ${expected} - ${binSize < expected ? 'the file is truncated' : 'wrong or damaged file'}`);
   }
-  const bytes = await fs.readFile(binPath);
-  const weights = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  return fromArtifacts({ modelJson: text, weights });
+}
+
+/** Loads a model saved by `save` (see `loadWithMetadata` for what is checked). */
+export async function load(dir: string, options: LoadOptions = {}): Promise<Model> {
+  return (await loadWithMetadata(dir, options)).model;
+}
+
+/** The weights file and size model.json declares, when it declares them plainly (fromArtifacts checks the rest). */
+function declaredWeights(text: string): { file?: string; byteLength?: number } {
+  const root = parseModelJson(text) as Config;
+  const w = root !== null && typeof root === 'object' && !Array.isArray(root) && Object.hasOwn(root, 'weights') ? (root.weights as Config) : undefined;
+  if (w === null || typeof w !== 'object' || Array.isArray(w)) return {};
+  const file = Object.hasOwn(w, 'file') && typeof w.file === 'string' && WEIGHTS_FILE_PATTERN.test(w.file) ? w.file : undefined;
+  const byteLength = Object.hasOwn(w, 'byteLength') && typeof w.byteLength === 'number' && Number.isInteger(w.byteLength) && w.byteLength >= 0 ? w.byteLength : undefined;
+  return { file, byteLength };
 }
 
 export { loadTfjsModel } from './tfjs-import-node.js';
+export { ForeignModelError, ModelLockedError } from './errors.js';

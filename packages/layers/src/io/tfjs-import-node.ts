@@ -7,6 +7,7 @@ import { ModelFormatError } from '@neurite/core';
 import type { Json } from '../config.js';
 import type { Model } from '../model.js';
 import { LIMITS } from './artifacts.js';
+import type { LoadOptions } from './format.js';
 import { MAX_MODEL_JSON_BYTES, parseModelJson } from './parse-json.js';
 import { fromTfjsArtifacts, readTfjsWeightSpecs } from './tfjs-import.js';
 
@@ -25,25 +26,23 @@ const get = (o: { [k: string]: Json }, key: string): Json | undefined => (Object
  * the manifest before any is read. See `fromTfjsArtifacts` for what is
  * supported and checked.
  */
-export async function loadTfjsModel(path: string): Promise<Model> {
+export async function loadTfjsModel(path: string, options: LoadOptions = {}): Promise<Model> {
   if (typeof path !== 'string' || path.length === 0) fail(`expected the path of a model.json, got ${String(path)}`);
-  const [fs, p] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const [fs, p, safe] = await Promise.all([import('node:fs/promises'), import('node:path'), import('./safe-read.js')]);
   let jsonPath = path.startsWith('file://') ? path.slice('file://'.length) : path;
-  const stat = async (file: string) => {
-    try {
-      return await fs.stat(file);
-    } catch (e) {
-      return fail(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  };
-  if ((await stat(jsonPath)).isDirectory()) jsonPath = p.join(jsonPath, 'model.json');
-  const jsonSize = (await stat(jsonPath)).size;
-  if (jsonSize > MAX_MODEL_JSON_BYTES) fail(`${jsonPath} is ${jsonSize} bytes, more than the ${MAX_MODEL_JSON_BYTES} a topology may take`);
+  try {
+    if ((await fs.stat(jsonPath)).isDirectory()) jsonPath = p.join(jsonPath, 'model.json');
+  } catch (e) {
+    fail(`cannot read ${jsonPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  // Everything is read relative to the real directory of model.json, and must stay inside it.
+  const dir = await safe.realDirectory(p.dirname(jsonPath), 'loadTfjsModel');
+  const jsonName = p.basename(jsonPath);
   let root: Json;
   try {
-    root = parseModelJson(await fs.readFile(jsonPath, 'utf8'));
+    root = parseModelJson(new TextDecoder().decode(await safe.readInside(dir, jsonName, { maxBytes: MAX_MODEL_JSON_BYTES, what: 'model.json' }, 'loadTfjsModel')));
   } catch (e) {
-    throw e instanceof ModelFormatError ? new ModelFormatError(`loadTfjsModel: ${jsonPath}: ${e.message}`) : e;
+    throw e instanceof ModelFormatError && !e.message.startsWith('loadTfjsModel') ? new ModelFormatError(`loadTfjsModel: ${jsonPath}: ${e.message}`) : e;
   }
   if (!isObj(root)) return fail(`${jsonPath} is not a JSON object`);
   const format = get(root, 'format');
@@ -53,7 +52,6 @@ export async function loadTfjsModel(path: string): Promise<Model> {
   const manifest = get(root, 'weightsManifest');
   if (!Array.isArray(manifest) || manifest.length > 4096) return fail(`${jsonPath}: 'weightsManifest' must be a list of { paths, weights } groups`);
 
-  const dir = p.resolve(p.dirname(jsonPath));
   const files: string[] = [];
   const weightSpecs: Json[] = [];
   manifest.forEach((g, i) => {
@@ -64,16 +62,13 @@ export async function loadTfjsModel(path: string): Promise<Model> {
     for (const rel of paths) {
       if (typeof rel !== 'string' || rel.length === 0 || rel.length > 1024) return fail(`${jsonPath}: weightsManifest[${i}].paths holds ${JSON.stringify(rel)?.slice(0, 60)}, not a file name`);
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rel)) return fail(`${jsonPath}: weight file '${rel.slice(0, 80)}' is a URL - download the files next to model.json first`);
-      const file = p.resolve(dir, rel);
-      // A hostile manifest must not make us read files elsewhere on the disk.
-      if (p.isAbsolute(rel) || (file !== dir && !file.startsWith(dir + p.sep))) return fail(`${jsonPath}: weight file '${rel.slice(0, 80)}' is outside the model's directory`);
-      files.push(file);
+      files.push(rel);
     }
     weightSpecs.push(...weights);
   });
   if (weightSpecs.length > LIMITS.weights) fail(`${jsonPath} lists ${weightSpecs.length} weights, more than the ${LIMITS.weights} allowed`);
 
-  // Sizes first: a missing, truncated or absurd file is refused before anything is read.
+  // Sizes first: a missing, truncated, absurd or out-of-directory file is refused before anything is read.
   let expected: number;
   try {
     expected = readTfjsWeightSpecs(weightSpecs).byteLength;
@@ -81,16 +76,16 @@ export async function loadTfjsModel(path: string): Promise<Model> {
     throw e instanceof ModelFormatError ? new ModelFormatError(`loadTfjsModel: ${jsonPath}: ${e.message.replace(/^tfjs import: /, '')}`) : e;
   }
   const sizes: number[] = [];
-  for (const f of files) sizes.push((await stat(f)).size);
+  for (const f of files) sizes.push(await safe.sizeInside(dir, f, 'loadTfjsModel'));
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total !== expected) {
     const list = files.map((f, i) => `${p.basename(f)} ${sizes[i]} bytes`).join(', ');
     fail(`the weight files (${list || 'none'}) hold ${total} bytes but ${p.basename(jsonPath)} describes ${expected} - ${total < expected ? 'a file is truncated or missing' : 'wrong or damaged files'}`);
   }
   const weightData: ArrayBuffer[] = [];
-  for (const f of files) {
-    const bytes = await fs.readFile(f);
+  for (let i = 0; i < files.length; i++) {
+    const bytes = await safe.readInside(dir, files[i], { maxBytes: expected, exactBytes: sizes[i], what: 'weight file' }, 'loadTfjsModel');
     weightData.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   }
-  return fromTfjsArtifacts({ modelTopology: get(root, 'modelTopology'), weightSpecs, weightData });
+  return fromTfjsArtifacts({ modelTopology: get(root, 'modelTopology'), weightSpecs, weightData }, options);
 }

@@ -12,7 +12,7 @@ import { checkName } from '../layer.js';
 import type { Model } from '../model.js';
 import { fromArtifacts, LIMITS } from './artifacts.js';
 import { crc32 } from './crc32.js';
-import { FORMAT_NAME, FORMAT_VERSION, type ModelJson, type WeightEntry } from './format.js';
+import { FORMAT_NAME, FORMAT_VERSION, type LoadOptions, type ModelJson, type WeightEntry } from './format.js';
 import { parseModelJson } from './parse-json.js';
 
 /** The in-memory form of a tfjs layers model, as `tf.io.withSaveHandler` hands it over. */
@@ -608,7 +608,7 @@ function joinWeightData(data: unknown): Uint8Array {
  * Keras's weight layout is ours (Dense kernels [in, out], Conv2D kernels
  * [kh, kw, in, out]), so predictions match tfjs's.
  */
-export function fromTfjsArtifacts(artifacts: TfjsArtifacts): Model {
+export function fromTfjsArtifacts(artifacts: TfjsArtifacts, options: LoadOptions = {}): Model {
   if (artifacts === null || typeof artifacts !== 'object') fail('expected { modelTopology, weightSpecs, weightData }');
   const graph = translateTopology(hardened(artifacts.modelTopology, 'modelTopology'));
   const { weights: specs, byteLength } = readTfjsWeightSpecs(artifacts.weightSpecs);
@@ -662,7 +662,7 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts): Model {
   };
   let model: Model;
   try {
-    model = fromArtifacts({ modelJson, weights: buffer.buffer });
+    model = fromArtifacts({ modelJson, weights: buffer.buffer }, options);
   } catch (e) {
     // Our loader's checks, reported in the terms of the imported file.
     if (e instanceof ModelFormatError) throw new ModelFormatError(`tfjs import: ${e.message.replace(/^load: /, '').replace(' in the manifest ', ' in the weight specs ')}`);
