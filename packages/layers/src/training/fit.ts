@@ -5,6 +5,7 @@ import type { Metric } from '../metrics.js';
 import { checkBatchSize, type Model } from '../model.js';
 import type { Callback, History, Logs, TrainingContext } from './callback.js';
 import { checkPair, evaluateWith, rows } from './evaluate.js';
+import { singleClassWarning } from './single-class.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -23,6 +24,12 @@ export interface FitOptions {
    * `history.stopReason`; 'throw' raises an ArgumentError; false trains on.
    */
   nanGuard?: 'stop' | 'throw' | false;
+  /**
+   * Where fit's warnings go, one line each (default console.warn). fit warns
+   * once when the validation labels all name one class, the sign of rows
+   * sorted by class.
+   */
+  warn?: (message: string) => void;
 }
 
 export interface Compiled {
@@ -78,6 +85,10 @@ export async function fit(model: Model, x: Tensor, y: Tensor, compiled: Compiled
   model.reseed(seed);
   let lastLogs: Logs = {};
   try {
+    if (validation) {
+      const warning = singleClassWarning(validation[1], await validation[1].data(), !options.validationData);
+      if (warning) (options.warn ?? console.warn)(warning);
+    }
     for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
     for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);
