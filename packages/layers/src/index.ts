@@ -88,7 +88,7 @@ export { FORMAT_NAME, FORMAT_VERSION, READABLE_FORMAT_VERSIONS, WEIGHTS_FILE_PAT
 export { crc32 } from './io/crc32.js';
 export { formatSummary } from './summary.js';
 /** Directory save/load; Node only (node:fs is imported on first call). Also at '@neurite/layers/node'. */
-export { save, load, loadWithMetadata, type SaveOptions, type SaveResult } from './io/node.js';
+export { save, load, loadWithMetadata, openModelWriter, type ModelWriter, type SaveOptions, type SaveResult } from './io/node.js';
 export { ForeignModelError, ModelLockedError } from './io/errors.js';
 export { fromTfjsArtifacts, TFJS_LAYER_CLASSES, type TfjsArtifacts } from './io/tfjs-import.js';
 /** TensorFlow.js layers model import from model.json and its weight files; Node only. Also at '@neurite/layers/node'. */

@@ -68,6 +68,98 @@ async function inspectCurrent(fs: typeof import('node:fs/promises'), path: strin
 const V1_TEMP = /^\.(weights\.bin|model\.json)\.(\d+)-[0-9a-z]+-[0-9a-z]+\.tmp$/;
 
 /**
+ * A model directory held for writing: the lock is taken when it opens and
+ * kept until `close`, so a long training run that checkpoints every epoch
+ * owns its directory from the start (a second run aimed at it is refused at
+ * once, not after an hour, and never alternates saves with the first).
+ */
+export interface ModelWriter {
+  readonly dir: string;
+  /** Files of an earlier writer that died midway, removed when this one opened. */
+  readonly recovered: string[];
+  /** Saves `model` atomically (see `save`). */
+  save(model: Model, options?: Pick<SaveOptions, 'metadata'>): Promise<SaveResult>;
+  /** Releases the directory. Further saves throw. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `dir` (created if missing) for saving: takes its lock and checks
+ * that model.json, if present, is a Neurite model. Throws ModelLockedError
+ * when another live process writes there, ForeignModelError when model.json
+ * is not Neurite's (unless `force`).
+ */
+export async function openModelWriter(dir: string, options: Pick<SaveOptions, 'force'> = {}): Promise<ModelWriter> {
+  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(`save: expected a directory path, got ${String(dir)}`);
+  const { fs, join, lock } = await nodeModules();
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new ArgumentError(`save: cannot create the directory '${dir}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}) - give a directory path you can write`);
+  }
+  if (!(await fs.stat(dir)).isDirectory()) throw new ArgumentError(`save: '${dir}' is a file - give a directory for the model`);
+  const modelPath = join(dir, MODEL_JSON);
+  const refuseForeign = async () => {
+    const current = await inspectCurrent(fs, modelPath);
+    if (current.kind === 'foreign-model' && !options.force) {
+      throw new ForeignModelError(`save: ${modelPath} ${current.why} - Neurite does not replace a model it did not write; save elsewhere, or pass { force: true } (neurite train --force) to replace it`);
+    }
+    return current;
+  };
+  // Before the lock: refusing a foreign model must not leave even a lock file behind.
+  await refuseForeign();
+  const usedByCurrent = async (name: string) => {
+    const now = await inspectCurrent(fs, modelPath);
+    return now.kind === 'neurite-model' && now.weightsFile === name;
+  };
+  const held = await lock.lockDirectory(dir, [], usedByCurrent, 'save');
+  let closed = false;
+  try {
+    await removeDeadV1Temps(fs, join, dir);
+  } catch (e) {
+    await held.release();
+    throw e;
+  }
+
+  return {
+    dir,
+    recovered: held.recovered,
+    async save(model, saveOptions = {}) {
+      if (closed) throw new ArgumentError(`save: the writer of '${dir}' is closed - open a new one`);
+      const id = lock.randomToken();
+      const weightsFile = `weights.${id}.bin`;
+      const jsonTemp = `.neurite-tmp.${id}.${MODEL_JSON}`;
+      // Everything that can fail without the disk fails before the disk is touched.
+      const { modelJson, weights } = toArtifacts(model, { weightsFile, ...(saveOptions.metadata !== undefined ? { metadata: saveOptions.metadata } : {}) });
+      const current = await refuseForeign();
+      const oldWeights = current.kind === 'neurite-model' && current.weightsFile !== undefined ? current.weightsFile : undefined;
+      await held.record(oldWeights === undefined ? [weightsFile, jsonTemp] : [weightsFile, jsonTemp, oldWeights]);
+      let committed = false;
+      try {
+        await writeNew(fs, join(dir, weightsFile), new Uint8Array(weights));
+        await writeNew(fs, join(dir, jsonTemp), `${JSON.stringify(modelJson, null, 1)}\n`);
+        if (!(await held.held())) throw new ModelLockedError(`save: another process took over the lock of '${dir}' while this save was writing - nothing was replaced; save again`);
+        await fs.rename(join(dir, jsonTemp), modelPath);
+        committed = true;
+        await syncDirectory(fs, dir);
+        if (oldWeights !== undefined) await fs.rm(join(dir, oldWeights), { force: true });
+      } finally {
+        if (!committed) {
+          await fs.rm(join(dir, weightsFile), { force: true });
+          await fs.rm(join(dir, jsonTemp), { force: true });
+        }
+      }
+      return { weightsFile, replaced: current.kind, recovered: held.recovered };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await held.release();
+    },
+  };
+}
+
+/**
  * Saves `model` in `dir` (created if missing) as `model.json` and a weights
  * file named for this save, `weights.<id>.bin` (FORMAT.md). At every instant
  * the directory holds the whole previous model or the whole new one: the
@@ -83,49 +175,11 @@ const V1_TEMP = /^\.(weights\.bin|model\.json)\.(\d+)-[0-9a-z]+-[0-9a-z]+\.tmp$/
  * with ModelLockedError to write while another live process saves there.
  */
 export async function save(model: Model, dir: string, options: SaveOptions = {}): Promise<SaveResult> {
-  if (typeof dir !== 'string' || dir.length === 0) throw new ArgumentError(`save: expected a directory path, got ${String(dir)}`);
-  const { fs, join, lock } = await nodeModules();
-  const id = lock.randomToken();
-  const weightsFile = `weights.${id}.bin`;
-  const jsonTemp = `.neurite-tmp.${id}.${MODEL_JSON}`;
-  // Everything that can fail without the disk fails before the disk is touched.
-  const { modelJson, weights } = toArtifacts(model, { weightsFile, ...(options.metadata !== undefined ? { metadata: options.metadata } : {}) });
+  const writer = await openModelWriter(dir, options);
   try {
-    await fs.mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new ArgumentError(`save: cannot create the directory '${dir}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}) - give a directory path you can write`);
-  }
-  if (!(await fs.stat(dir)).isDirectory()) throw new ArgumentError(`save: '${dir}' is a file - give a directory for the model`);
-  const modelPath = join(dir, MODEL_JSON);
-  const usedByCurrent = async (name: string) => {
-    const now = await inspectCurrent(fs, modelPath);
-    return now.kind === 'neurite-model' && now.weightsFile === name;
-  };
-  const held = await lock.lockDirectory(dir, [weightsFile, jsonTemp], usedByCurrent, 'save');
-  let committed = false;
-  try {
-    const current = await inspectCurrent(fs, modelPath);
-    if (current.kind === 'foreign-model' && !options.force) {
-      throw new ForeignModelError(`save: ${modelPath} ${current.why} - Neurite does not replace a model it did not write; save elsewhere, or pass { force: true } (neurite train --force) to replace it`);
-    }
-    const oldWeights = current.kind === 'neurite-model' && current.weightsFile !== undefined && current.weightsFile !== weightsFile ? current.weightsFile : undefined;
-    if (oldWeights !== undefined) await held.record([weightsFile, jsonTemp, oldWeights]);
-    await removeDeadV1Temps(fs, join, dir);
-
-    await writeNew(fs, join(dir, weightsFile), new Uint8Array(weights));
-    await writeNew(fs, join(dir, jsonTemp), `${JSON.stringify(modelJson, null, 1)}\n`);
-    if (!(await held.held())) throw new ModelLockedError(`save: another process took over the lock of '${dir}' while this save was writing - nothing was replaced; save again`);
-    await fs.rename(join(dir, jsonTemp), modelPath);
-    committed = true;
-    await syncDirectory(fs, dir);
-    if (oldWeights !== undefined) await fs.rm(join(dir, oldWeights), { force: true });
-    return { weightsFile, replaced: current.kind, recovered: held.recovered };
+    return await writer.save(model, options);
   } finally {
-    if (!committed) {
-      await fs.rm(join(dir, weightsFile), { force: true });
-      await fs.rm(join(dir, jsonTemp), { force: true });
-    }
-    await held.release();
+    await writer.close();
   }
 }
 

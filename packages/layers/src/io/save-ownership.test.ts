@@ -14,7 +14,7 @@ import { sequential } from '../sequential.js';
 import { useJs } from '../testing/backend.js';
 import { toArtifacts } from './artifacts.js';
 import { ForeignModelError, ModelLockedError } from './errors.js';
-import { load, loadWithMetadata, save } from './node.js';
+import { load, loadWithMetadata, openModelWriter, save } from './node.js';
 
 let dir: string;
 let n = 0;
@@ -135,6 +135,21 @@ describe('one writer at a time', () => {
     expect(String(lost?.reason.message)).toMatch(/is being written by process \d+ since .* - wait for it to finish, or save elsewhere/);
     expect(await firstWeight(d)).toBe(won === 0 ? 5 : 6);
     expect((await readdir(d)).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('a writer holds the directory from open to close: a second writer is refused even between its saves', async () => {
+    const d = await fresh();
+    const m = modelFilledWith(1);
+    const writer = await openModelWriter(d);
+    await writer.save(m);
+    await expect(openModelWriter(d)).rejects.toThrow(ModelLockedError);
+    await expect(save(m, d)).rejects.toThrow(ModelLockedError);
+    await writer.save(m, { metadata: { epoch: 2 } });
+    await writer.close();
+    await expect(writer.save(m)).rejects.toThrow(/is closed/);
+    const r = await save(m, d);
+    m.dispose();
+    expect((await readdir(d)).sort()).toEqual(['model.json', r.weightsFile].sort());
   });
 
   it('twenty saves back to back never fail and leave one weights file', async () => {
