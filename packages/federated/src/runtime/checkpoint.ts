@@ -1,57 +1,46 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { ArgumentError } from '@neurite/core';
-import type { StrategyState } from '../strategies/strategy.js';
-import type { NamedArray } from '../weights.js';
-import type { RoundRecord } from './server.js';
+import { readFile, stat } from 'node:fs/promises';
+import { removeLeftovers, writeFileAtomic } from './atomic-file.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, encodeNonFinite, parseServerState, type ServerState } from './checkpoint-schema.js';
 
-export const CHECKPOINT_FORMAT = 'neurite-federated-checkpoint';
+export { CHECKPOINT_FORMAT, CheckpointError, type ServerState } from './checkpoint-schema.js';
 
-/** Everything the server needs to continue a run after round `round`. */
-export interface ServerState {
-  round: number;
-  seed: number;
-  strategy: string;
-  population: number;
-  params: NamedArray[];
-  strategyState: StrategyState;
-  dp: { clipNorm: number; rdp: number[]; steps: number } | null;
-  history: RoundRecord[];
-}
+/** Larger than any checkpoint a model this package trains would write; a guard against reading a wrong file whole. */
+const MAX_BYTES = 2 ** 30;
 
-interface Saved extends Omit<ServerState, 'params'> {
-  format: string;
-  version: 1;
-  params: { name: string; shape: number[]; base64: string }[];
-}
-
-/** Writes the state through a temporary file and a rename, so a crash never leaves half a checkpoint. */
+/**
+ * Writes the state so that the path always holds a whole checkpoint, the
+ * old one or this one (see writeFileAtomic): a crash at any instant never
+ * leaves half a file, and a dead writer's temporary file is removed by the
+ * next save or load.
+ */
 export async function saveServerState(path: string, state: ServerState): Promise<void> {
-  const saved: Saved = {
+  const saved = {
     format: CHECKPOINT_FORMAT,
-    version: 1,
+    version: CHECKPOINT_VERSION,
     ...state,
     params: state.params.map((a) => ({ name: a.name, shape: [...a.shape], base64: Buffer.from(a.values.buffer, a.values.byteOffset, a.values.byteLength).toString('base64') })),
   };
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, JSON.stringify(saved));
-  await rename(tmp, path);
+  await writeFileAtomic(path, JSON.stringify(saved, encodeNonFinite));
 }
 
+/** Reads and checks a checkpoint: every field goes through the schema, errors name the file and the field. */
 export async function loadServerState(path: string): Promise<ServerState> {
-  let saved: Saved;
+  await removeLeftovers(path);
+  let text: string;
   try {
-    saved = JSON.parse(await readFile(path, 'utf8')) as Saved;
+    const s = await stat(path);
+    if (!s.isFile()) throw new CheckpointError(path, 'the path', 'is not a regular file');
+    if (s.size > MAX_BYTES) throw new CheckpointError(path, 'the file', `has ${s.size} bytes, more than the ${MAX_BYTES} a checkpoint may have`);
+    text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new ArgumentError(`checkpoint ${path} cannot be read (${(e as Error).message}) - delete it to start over`);
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(path, 'the file', `cannot be read (${(e as Error).message})`);
   }
-  if (saved.format !== CHECKPOINT_FORMAT || saved.version !== 1) throw new ArgumentError(`checkpoint ${path} is not a federated server checkpoint (format ${String(saved.format)}) - point --checkpoint at the directory of a federate run`);
-  const params = saved.params.map((p) => {
-    const bytes = Buffer.from(p.base64, 'base64');
-    const values = new Float32Array(bytes.byteLength / 4);
-    new Uint8Array(values.buffer).set(bytes);
-    return { name: p.name, shape: p.shape, values };
-  });
-  return { round: saved.round, seed: saved.seed, strategy: saved.strategy, population: saved.population, params, strategyState: saved.strategyState, dp: saved.dp, history: saved.history };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(path, 'the file', `is not JSON (${(e as Error).message})`);
+  }
+  return parseServerState(path, json);
 }

@@ -239,7 +239,7 @@ describe('checkpoints', () => {
   it('refuses to resume a checkpoint of another run', async () => {
     const path = join(dir, 'other.json');
     await run([new LocalClient(spec(0))], new FedAvg(), 1, { checkpoint: { path } });
-    await expect(run([new LocalClient(spec(0)), new LocalClient(spec(1))], new FedAvg(), 2, { checkpoint: { path, resume: true } })).rejects.toThrow(/from another run/);
+    await expect(run([new LocalClient(spec(0)), new LocalClient(spec(1))], new FedAvg(), 2, { checkpoint: { path, resume: true } })).rejects.toThrow(/from a run with other settings \(population: 1 -> 2\)/);
   });
 });
 

@@ -4,6 +4,7 @@ import { ClientLevelDp, type DpOptions } from '../privacy/dp-fedavg.js';
 import type { ClientUpdate, Strategy } from '../strategies/strategy.js';
 import { checkLayout, cloneWeights, flatten, unflatten, type NamedArray, type Weights } from '../weights.js';
 import { loadServerState, saveServerState } from './checkpoint.js';
+import { DP_KEYS, serverSettings, settingsDifferences, type RunSettings } from './run-settings.js';
 import type { ClientProxy, FitRes } from './messages.js';
 import { PURPOSE, mixSeed } from './seeds.js';
 import { securePlan, secureRound, type SecureAggregationOptions } from './secure-round.js';
@@ -79,8 +80,16 @@ export interface ServerOptions {
    */
   secureAggregation?: SecureAggregationOptions;
   limits?: UpdateLimits;
-  /** Save the server's state to this file after every round; with resume, continue from it when it exists. */
-  checkpoint?: { path: string; resume?: boolean };
+  /**
+   * Save the server's state to this file after every round; with resume,
+   * continue from it when it exists. A checkpoint records the run's settings
+   * (the server's own, see serverSettings, plus `settings` from the caller:
+   * data, local training, ...); resuming with any of them changed is refused
+   * with the list of differences, unless `force`. Forced past a DP change,
+   * the accountant stays truthful: rounds that ran without DP have no
+   * privacy guarantee, so epsilon is infinite for the whole run from then on.
+   */
+  checkpoint?: { path: string; resume?: boolean; force?: boolean; settings?: RunSettings };
   onRound?: (record: RoundRecord) => void;
   /** Dropped clients, rejected updates and retries, one line each. */
   log?: (line: string) => void;
@@ -140,15 +149,31 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
   let history: RoundRecord[] = [];
   let start = 0;
   const ckpt = options.checkpoint;
+  const settings: RunSettings = {
+    ...serverSettings({ strategy: strategy.name, population: clients.length, seed, fractionFit: fraction, minFitClients: minFit, maxRetries, privacy: options.privacy, secureAggregation: secure, limits }),
+    ...ckpt?.settings,
+  };
   if (ckpt?.resume && existsSync(ckpt.path)) {
     const s = await loadServerState(ckpt.path);
-    if (s.strategy !== strategy.name || s.population !== clients.length || s.seed !== seed) {
-      throw new ArgumentError(`checkpoint ${ckpt.path} is from another run (strategy ${s.strategy}, ${s.population} clients, seed ${s.seed}) - resume with the same settings or delete it`);
+    // Checkpoints of version 1 recorded only these three.
+    const differences = settingsDifferences(s.settings ?? { strategy: s.strategy, population: s.population, seed: s.seed }, settings, s.settings ? undefined : ['strategy', 'population', 'seed']);
+    if (differences.length > 0) {
+      if (!ckpt.force) throw new ArgumentError(`checkpoint ${ckpt.path} is from a run with other settings (${differences.join('; ')}) - resume with the same settings, force the resume, or start over with another checkpoint`);
+      log(`resuming ${ckpt.path} with changed settings (forced): ${differences.join('; ')}`);
     }
     checkLayout(`checkpoint ${ckpt.path}`, params, s.params);
     params = s.params;
     strategy.restore(s.strategyState);
-    if (dp && s.dp) dp.restore(s.dp);
+    if (dp) {
+      const sameDp = DP_KEYS.every((k) => Object.is(s.settings?.[k] ?? null, settings[k]));
+      if (s.dp) dp.restore(sameDp ? s.dp : { ...s.dp, clipNorm: dp.clipNorm });
+      // A round without DP released its update unclipped and unnoised: no epsilon bounds it, and none bounds the run.
+      const unprotected = s.round - (s.dp?.steps ?? 0);
+      if (unprotected > 0) {
+        dp.accountant.step(1, 0, unprotected);
+        log(`${unprotected} of the ${s.round} rounds in ${ckpt.path} ran without differential privacy: the run has no privacy guarantee, epsilon is infinite`);
+      }
+    }
     history = s.history;
     start = s.round;
     log(`resumed from ${ckpt.path} after round ${start}`);
@@ -268,6 +293,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
         strategyState: strategy.state(),
         dp: dp ? dp.state() : null,
         history,
+        settings,
       });
     }
     options.onRound?.(full);

@@ -8,6 +8,7 @@ import type { Behaviour, ClientData, ClientSpec, LocalTraining, ModelSpec } from
 import { WorkerPool } from './worker-pool.js';
 import type { BackendSpec } from './worker-protocol.js';
 import { mixSeed } from './seeds.js';
+import type { RunSettings } from './run-settings.js';
 
 export interface SimulationOptions extends Omit<ServerOptions, 'clients' | 'initialParams' | 'evaluate'> {
   model: ModelSpec;
@@ -68,6 +69,33 @@ export function centralEvaluator(spec: ModelSpec, test: ClientData): { evaluate(
   };
 }
 
+/** FNV-1a over every row index of every client and the labels they hold: equal for the same data split, different for any other. */
+function partitionDigest(partition: readonly Int32Array[], labels: Int32Array): string {
+  let h = 0x811c9dc5;
+  const mix = (v: number) => {
+    h = Math.imul(h ^ (v & 0xffff), 0x01000193);
+    h = Math.imul(h ^ (v >>> 16), 0x01000193);
+  };
+  for (const p of partition) {
+    mix(p.length);
+    for (const r of p) {
+      mix(r);
+      mix(labels[r]);
+    }
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** What a checkpoint of a simulation records beyond the server's settings: the model, the local training, the data split. */
+function simulationSettings(o: SimulationOptions): RunSettings {
+  return {
+    model: JSON.stringify(o.model),
+    training: JSON.stringify(o.training),
+    partition: `${o.partition.length} clients, ${o.partition.reduce((n, p) => n + p.length, 0)} rows, digest ${partitionDigest(o.partition, o.train.y)}`,
+    behaviours: JSON.stringify(o.behaviours ?? {}),
+  };
+}
+
 /**
  * A whole federated run on one machine: clients in this thread or on worker
  * threads, each with its own rows of `train`, a server with the given
@@ -89,6 +117,7 @@ export async function simulate(options: SimulationOptions): Promise<FederatedRes
       ...options,
       // Each client reports its own rows: the largest partition is a true bound, and a tight one sizes the secure-aggregation ring.
       limits: { ...options.limits, maxExamples: options.limits?.maxExamples ?? Math.max(1, ...options.partition.map((p) => p.length)) },
+      ...(options.checkpoint ? { checkpoint: { ...options.checkpoint, settings: { ...simulationSettings(options), ...options.checkpoint.settings } } } : {}),
       clients,
       initialParams: options.initialParams ?? initialWeights(options.model, options.seed),
       ...(evaluator ? { evaluate: (p: Weights) => evaluator.evaluate(p) } : {}),
