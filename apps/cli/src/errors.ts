@@ -1,3 +1,4 @@
+import { resolve, sep } from 'node:path';
 import { NeuriteError } from '@neurite/core';
 
 /**
@@ -48,7 +49,43 @@ export function describeFsError(e: unknown): string {
       return 'it is a directory, not a file';
     case 'ENOTDIR':
       return 'a part of the path is not a directory';
+    case 'ELOOP':
+      return 'too many symbolic links (a link that points to itself?)';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    case 'EEXIST':
+      return 'something of that name exists already';
+    case 'ENOTEMPTY':
+      return 'the directory is not empty';
+    case 'EROFS':
+      return 'the file system is read-only';
     default:
       return code ?? (e instanceof Error ? e.message : String(e));
   }
+}
+
+/** Codes that say the path itself is wrong for the job: the person who named it can fix it. */
+const PATH_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EEXIST', 'ENOTEMPTY', 'EROFS']);
+
+const VERBS: Record<string, string> = { open: 'open', read: 'read', readdir: 'read', scandir: 'read', stat: 'read', lstat: 'read', access: 'read', readlink: 'read', realpath: 'read' };
+
+/** `p` is `named`, inside it, or a directory on the way to it. */
+function related(p: string, named: string): boolean {
+  const [a, b] = [resolve(p), resolve(named)];
+  return a === b || a.startsWith(b.endsWith(sep) ? b : b + sep) || b.startsWith(a.endsWith(sep) ? a : a + sep);
+}
+
+/**
+ * A Node file-system error on a path the command line named (a file, or a
+ * file in a directory it named) as a one-line UsageError, so an unreadable
+ * or misplaced file exits 2 wherever it was opened; undefined for any other
+ * error, which stays a failure of the program (exit 1).
+ */
+export function fsUsageError(e: unknown, named: readonly string[]): UsageError | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!(err instanceof Error) || typeof err.code !== 'string' || !PATH_CODES.has(err.code) || typeof err.path !== 'string') return undefined;
+  const path = err.path;
+  if (!named.some((n) => n !== '' && related(path, n))) return undefined;
+  const verb = VERBS[err.syscall ?? ''] ?? 'write';
+  return new UsageError(`cannot ${verb} '${path}': ${describeFsError(err)} - check the path${err.code === 'EACCES' || err.code === 'EPERM' ? ' and its permissions' : ''}`);
 }

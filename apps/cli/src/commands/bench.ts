@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
 import type { GlobalOptions, Ui } from '../ui.js';
@@ -13,25 +13,38 @@ export interface BenchArgs {
   seed?: number;
 }
 
-/** bench/ of a Neurite checkout: the workspace package, or ./bench from where the command runs. */
+/**
+ * The @neurite/bench workspace package, found from where this CLI is installed
+ * (so in the checkout it belongs to), never from the working directory: a
+ * bench/ folder there is whatever the directory holds, and running it would
+ * run a stranger's code.
+ */
 function findBench(): string | undefined {
+  let manifest: string;
   try {
-    return dirname(createRequire(import.meta.url).resolve('@neurite/bench/package.json'));
+    manifest = createRequire(import.meta.url).resolve('@neurite/bench/package.json');
+    if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name !== '@neurite/bench') return undefined;
   } catch {
-    const local = resolve('bench');
-    return existsSync(join(local, 'src', 'cli.mjs')) ? local : undefined;
+    return undefined;
   }
+  const dir = dirname(manifest);
+  return existsSync(join(dir, 'src', 'cli.mjs')) ? dir : undefined;
 }
+
+/** The inputs' generator takes a 32-bit seed: larger ones would repeat smaller ones. */
+const MAX_SEED = 2 ** 32 - 1;
 
 /**
  * `neurite bench`: runs the repository's tinybench suites (backend-js, backend-wasm
  * and the tfjs peers in one process) and prints their tables. The suites live in the
- * repository, not in this package, so this works in a checkout.
+ * repository, not in this package, so this works in a checkout (with its own CLI).
  */
 export async function runBench(a: BenchArgs, g: GlobalOptions, ui: Ui): Promise<number> {
+  if (a.seed !== undefined && !(Number.isInteger(a.seed) && a.seed >= 0 && a.seed <= MAX_SEED)) throw new UsageError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${a.seed}`);
   const dir = findBench();
-  if (!dir) throw new UsageError('bench runs the suites in bench/ of a Neurite repository checkout - run it inside a clone (npm install there first)');
-  if (a.seed !== undefined && !Number.isInteger(a.seed)) throw new UsageError(`--seed must be an integer, got ${a.seed}`);
+  if (!dir) {
+    throw new UsageError('bench runs the suites of a Neurite repository checkout, and this neurite is not installed in one - in a clone of the repository run npm install, then node apps/cli/dist/bin.js bench (or npm run bench)');
+  }
   if (a.suite !== undefined) {
     const { SUITES } = (await import(pathToFileURL(join(dir, 'src', 'suites', 'index.mjs')).href)) as { SUITES: { name: string }[] };
     const names = SUITES.map((s) => s.name);
