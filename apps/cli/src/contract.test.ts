@@ -127,36 +127,50 @@ describe('the command line is strict', () => {
 
 describe('file-system errors on files the command line named', () => {
   let dir: string;
-  beforeAll(() => {
+  let model: string;
+  // Root reads and writes whatever the mode says: as root (how these tests usually run) the CLI runs as nobody.
+  const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  beforeAll(async () => {
     requireBuild();
     dir = mkdtempSync(join(tmpdir(), 'neurite-contract-'));
+    chmodSync(dir, 0o755);
+    model = join(dir, 'xor');
+    const t = await run(['train', '--model', 'xor', '--epochs', '1', '--out', model, '--quiet', '--backend', 'js']);
+    expect(t.code, t.stderr).toBe(0);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  async function runAs(args: string[], input = ''): Promise<RunResult> {
+    const child = spawn(process.execPath, [BIN, ...args], { ...user, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end(input);
+    const code = await new Promise<number | null>((done, fail) => child.on('error', fail).on('close', done));
+    return { code, signal: null, stdout, stderr };
+  }
+
   it('explain --out where attributions.json is a directory: exit 2, the path and the reason', async () => {
-    const model = join(dir, 'xor');
-    const t = await run(['train', '--model', 'xor', '--epochs', '1', '--out', model, '--quiet', '--backend', 'js']);
-    expect(t.code, t.stderr).toBe(0);
     const out = join(dir, 'explained');
     mkdirSync(join(out, 'attributions.json'), { recursive: true });
     const r = await run(['explain', '--model', model, '--method', 'saliency', '--input', '-', '--out', out, '--backend', 'js'], { input: '[[0, 1]]' });
     expectUsageError(r, /cannot open '.*explained\/attributions\.json': it is a directory, not a file - check the path$/m);
   });
 
-  it('an --out directory nobody may read: exit 2 with the path and "permission denied", not a raw EACCES', async () => {
+  it('explain --out where attributions.json may not be written: exit 2 with the path and "permission denied", not a raw EACCES', async () => {
+    const out = join(dir, 'read-only');
+    mkdirSync(out, { mode: 0o755 });
+    writeFileSync(join(out, 'attributions.json'), '{}', { mode: 0o444 });
+    const r = await runAs(['explain', '--model', model, '--method', 'saliency', '--input', '-', '--out', out, '--backend', 'js'], '[[0, 1]]');
+    expectUsageError(r, /cannot open '.*read-only\/attributions\.json': permission denied - check the path and its permissions$/m);
+  });
+
+  it('train --out a directory nobody may read: exit 2 with the path and "permission denied"', async () => {
     const locked = join(dir, 'locked');
     mkdirSync(locked, { mode: 0o755 });
     writeFileSync(join(locked, 'notes.txt'), 'mine');
     chmodSync(locked, 0);
-    chmodSync(dir, 0o755);
-    // Root reads whatever the mode says: as root (how these tests usually run) the CLI runs as nobody.
-    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const child = spawn(process.execPath, [BIN, 'train', '--model', 'xor', '--epochs', '1', '--out', locked, '--backend', 'js'], { ...user, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const code = await new Promise<number | null>((done, fail) => child.on('error', fail).on('close', done));
-    expectUsageError({ code, signal: null, stdout, stderr }, /'.*locked': permission denied/);
+    expectUsageError(await runAs(['train', '--model', 'xor', '--epochs', '1', '--out', locked, '--backend', 'js']), /'.*locked'.*permission denied/);
   });
 });
