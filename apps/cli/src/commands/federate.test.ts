@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,48 @@ describe('neurite federate', () => {
     expect(resumed.testLoss).toBe(straight.testLoss);
     expect(resumed.testAccuracy).toBe(straight.testAccuracy);
     // a different run cannot resume it
-    expectUsageError(await run([...small, '--rounds', '2', '--strategy', 'fedavg', '--checkpoint', ck, '--resume']), /from another run/);
+    expectUsageError(await run([...small, '--rounds', '2', '--strategy', 'fedavg', '--checkpoint', ck, '--resume']), /from a run with other settings \(strategy: fedadam -> fedavg; strategy\.cli: fedadam -> fedavg\) - .*add --force/);
+  });
+
+  it('number options out of range are one line and exit code 2, before anything runs', async () => {
+    // 3,000,000 s is past Node's timer range (2^31 - 1 ms): the timer would fire after 1 ms and drop every client.
+    expectUsageError(await run([...small, '--timeout', '3000000']), /--timeout must be a number of seconds in \[0\.001, 2147483\.647\] \(Node's timer range\), got 3000000/);
+    expectUsageError(await run([...small, '--timeout', '0']), /--timeout must be/);
+    expectUsageError(await run(['federate', '--clients', '2.5']), /--clients must be an integer in \[1, 100000\], got 2\.5/);
+    expectUsageError(await run([...small, '--rounds', '1e308']), /--rounds must be an integer in \[1, 1000000\], got 1e\+308/);
+    expectUsageError(await run(['federate', '--seed', '4294967296']), /--seed must be an integer in \[0, 4294967295\]/);
+    expectUsageError(await run([...small, '--workers', '-1']), /--workers must be an integer in \[0, 256\]/);
+    expectUsageError(await run([...small, '--lr', 'abc']), /--lr must be a finite number > 0, got a non-number/);
+    expectUsageError(await run([...small, '--fraction', '1.5']), /--fraction must be in \(0, 1\], got 1\.5/);
+    expectUsageError(await run([...small, '--dp-clip', '1', '--dp-noise', '1', '--dp-delta', '1']), /--dp-delta must be in \(0, 1\)/);
+    expectUsageError(await run([...small, '--force']), /--force only applies to --resume/);
+    // An option that takes a value, given none, is not silently its default.
+    expectUsageError(await run([...small, '--rounds']), /rounds/);
+  });
+
+  it('--resume refuses changed settings, listing them; --force runs on and reports epsilon as unbounded after rounds without DP', async () => {
+    const ck = join(dir, 'ck-settings');
+    const first = await run([...small, '--rounds', '1', '--checkpoint', ck, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expectUsageError(await run([...small, '--rounds', '2', '--lr', '0.05', '--checkpoint', ck, '--resume']), /other settings \(lr: 0\.1 -> 0\.05\) - resume with the same options, add --force/);
+    const dp = ['--dp-clip', '1', '--dp-noise', '1.1'];
+    expectUsageError(await run([...small, '--rounds', '2', ...dp, '--checkpoint', ck, '--resume']), /other settings \(dp\.adaptive: none -> false; dp\.clipNorm: none -> 1; .*dp\.noiseMultiplier: none -> 1\.1.*\) - .*add --force/);
+    const forced = await run([...small, '--rounds', '2', ...dp, '--checkpoint', ck, '--resume', '--force', '--json']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toMatch(/changed settings \(forced\): dp\.adaptive/);
+    expect(forced.stderr).toMatch(/1 of the 1 rounds .* ran without differential privacy: the run has no privacy guarantee, epsilon is infinite/);
+    const out = JSON.parse(forced.stdout);
+    expect(out.resumedFrom).toBe(1);
+    expect(out.dp.unbounded).toBe(true);
+    expect(out.dp.epsilon).toBeNull();
+  });
+
+  it('a damaged checkpoint is one line naming the file and the field', async () => {
+    const ck = join(dir, 'ck-damaged');
+    mkdirSync(ck, { recursive: true });
+    writeFileSync(join(ck, 'server.json'), JSON.stringify({ format: 'neurite-federated-checkpoint', version: 2, round: -5 }));
+    expectUsageError(await run([...small, '--rounds', '2', '--checkpoint', ck, '--resume']), /checkpoint .*ck-damaged\/server\.json: round is -5, expected an integer in \[0, /);
+    writeFileSync(join(ck, 'server.json'), '{"format": "neurite-federated-checkpoint", "version": 2, "round": 1, "params"');
+    expectUsageError(await run([...small, '--rounds', '2', '--checkpoint', ck, '--resume']), /server\.json: the file is not JSON/);
   });
 });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NeuriteError } from '@neurite/core';
 import { loadMnistArrays, parsePartitionScheme, partition, type PartitionScheme } from '@neurite/data';
-import { loadServerState, parseStrategy, simulate, type BackendSpec, type Behaviour, type RoundRecord, type Strategy } from '@neurite/federated';
+import { DP_KEYS, loadServerState, parseStrategy, serverSettings, settingsDifferences, simulate, type BackendSpec, type Behaviour, type DpOptions, type RoundRecord, type RunSettings, type Strategy } from '@neurite/federated';
 import { parseBackendChoice, selectBackend, type Selected } from '../backends.js';
 import { UsageError, describeFsError } from '../errors.js';
 import { plotFormat, writePlot } from '../plot.js';
@@ -32,6 +32,7 @@ export interface FederateArgs {
   workers: number;
   checkpoint?: string;
   resume: boolean;
+  force: boolean;
   plot?: string;
   seed: number;
   limit?: number;
@@ -39,38 +40,47 @@ export interface FederateArgs {
 
 const ROBUST = new Set(['median', 'trimmed', 'krum', 'multikrum', 'bulyan']);
 
-function int(name: string, v: number | undefined, min: number): void {
+/** Node's timers hold at most 2^31 - 1 ms; a longer delay fires after 1 ms (and would drop every client). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const shown = (v: number) => (Number.isNaN(v) ? 'a non-number' : String(v));
+
+function int(name: string, v: number | undefined, min: number, max: number = Number.MAX_SAFE_INTEGER): void {
   if (v === undefined) return;
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${Number.isNaN(v) ? 'a non-number' : v}`);
+  if (!(Number.isSafeInteger(v) && v >= min && v <= max)) throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${shown(v)}`);
 }
 function positive(name: string, v: number | undefined): void {
   if (v === undefined) return;
-  if (!(Number.isFinite(v) && v > 0)) throw new UsageError(`--${name} must be a number > 0, got ${Number.isNaN(v) ? 'a non-number' : v}`);
+  if (!(Number.isFinite(v) && v > 0)) throw new UsageError(`--${name} must be a finite number > 0, got ${shown(v)}`);
 }
 
 /** Every mistake that can be found before data loads or a backend starts. */
 function checkArgs(a: FederateArgs): { scheme: PartitionScheme; strategy: Strategy } {
   if (a.dataset.toLowerCase() !== 'mnist') throw new UsageError(`federate supports --dataset mnist only for now, got '${a.dataset}'`);
   if (a.model.toLowerCase() !== 'mlp') throw new UsageError(`federate supports --model mlp only for now (784-128-10), got '${a.model}'`);
-  int('clients', a.clients, 1);
-  int('rounds', a.rounds, 1);
-  int('local-epochs', a.localEpochs, 1);
-  int('batch-size', a.batchSize, 1);
-  int('min-clients', a.minClients, 1);
-  int('byzantine', a.byzantine, 0);
-  int('workers', a.workers, 0);
-  int('seed', a.seed, 0);
-  int('limit', a.limit, 1);
+  // Upper ends: what fits the run's memory and arithmetic (seeds are 32-bit), not a preference.
+  int('clients', a.clients, 1, 100_000);
+  int('rounds', a.rounds, 1, 1_000_000);
+  int('local-epochs', a.localEpochs, 1, 100_000);
+  int('batch-size', a.batchSize, 1, 1_000_000);
+  int('min-clients', a.minClients, 1, 100_000);
+  int('byzantine', a.byzantine, 0, 100_000);
+  int('workers', a.workers, 0, 256);
+  int('seed', a.seed, 0, 2 ** 32 - 1);
+  int('limit', a.limit, 1, 100_000_000);
   positive('lr', a.lr);
-  positive('timeout', a.timeout);
-  if (!(a.fraction > 0 && a.fraction <= 1)) throw new UsageError(`--fraction must be in (0, 1], got ${a.fraction}`);
+  if (!(Number.isFinite(a.timeout) && a.timeout * 1000 >= 1 && a.timeout * 1000 <= MAX_TIMER_MS)) {
+    throw new UsageError(`--timeout must be a number of seconds in [0.001, ${MAX_TIMER_MS / 1000}] (Node's timer range), got ${shown(a.timeout)}`);
+  }
+  if (!(a.fraction > 0 && a.fraction <= 1)) throw new UsageError(`--fraction must be in (0, 1], got ${shown(a.fraction)}`);
   if (a.byzantine >= a.clients) throw new UsageError(`--byzantine ${a.byzantine} leaves no honest client among ${a.clients} - use fewer`);
   if (a.minClients !== undefined && a.minClients > a.clients) throw new UsageError(`--min-clients ${a.minClients} is more than --clients ${a.clients}`);
   if ((a.dpClip === undefined) !== (a.dpNoise === undefined)) throw new UsageError('differential privacy needs both --dp-clip and --dp-noise (e.g. --dp-clip 1.0 --dp-noise 1.1)');
   positive('dp-clip', a.dpClip);
-  if (a.dpNoise !== undefined && !(Number.isFinite(a.dpNoise) && a.dpNoise >= 0)) throw new UsageError(`--dp-noise must be a number >= 0, got ${a.dpNoise}`);
-  if (!(a.dpDelta > 0 && a.dpDelta < 1)) throw new UsageError(`--dp-delta must be in (0, 1), got ${a.dpDelta}`);
+  if (a.dpNoise !== undefined && !(Number.isFinite(a.dpNoise) && a.dpNoise >= 0)) throw new UsageError(`--dp-noise must be a finite number >= 0, got ${shown(a.dpNoise)}`);
+  if (!(a.dpDelta > 0 && a.dpDelta < 1)) throw new UsageError(`--dp-delta must be in (0, 1), got ${shown(a.dpDelta)}`);
   if (a.resume && a.checkpoint === undefined) throw new UsageError('--resume needs --checkpoint DIR (the directory of the run to continue)');
+  if (a.force && !a.resume) throw new UsageError('--force only applies to --resume (it resumes a checkpoint whose settings differ)');
   if (a.plot !== undefined) plotFormat(a.plot);
   let scheme: PartitionScheme;
   let strategy: Strategy;
@@ -133,17 +143,59 @@ function progressLine(r: RoundRecord, rounds: number, dp: boolean): string {
   return parts.join('  ');
 }
 
-/** A checkpoint to resume must come from the same run settings: say so before anything starts. */
+/** The DP options the run uses, or undefined without DP. */
+function privacyOf(a: FederateArgs): DpOptions | undefined {
+  return a.dpClip !== undefined ? { clipNorm: a.dpClip, noiseMultiplier: a.dpNoise!, adaptive: a.dpAdaptive, delta: a.dpDelta, sampling: a.dpSampling } : undefined;
+}
+
+/**
+ * What this command line fixes about a run, recorded in its checkpoint:
+ * resuming with any of them changed is refused unless --force. --rounds
+ * (resuming to run more is the point), --timeout and --workers (they do not
+ * change the result) are left out.
+ */
+function cliSettings(a: FederateArgs): RunSettings {
+  return {
+    dataset: a.dataset.toLowerCase(),
+    'model.cli': a.model.toLowerCase(),
+    'partition.cli': a.partition,
+    'strategy.cli': a.strategy,
+    localEpochs: a.localEpochs,
+    batchSize: a.batchSize,
+    lr: a.lr,
+    limit: a.limit ?? null,
+    byzantine: a.byzantine,
+  };
+}
+
+/** A checkpoint to resume must be sound and come from the same settings: say so before data loads or a backend starts. */
 async function checkResumable(a: FederateArgs, strategy: Strategy, path: string): Promise<void> {
   if (!a.resume || !existsSync(path)) return;
   let s;
   try {
     s = await loadServerState(path);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    if (e instanceof NeuriteError) throw new UsageError(e.message);
+    throw e;
   }
-  if (s.strategy !== strategy.name || s.population !== a.clients || s.seed !== a.seed) {
-    throw new UsageError(`the checkpoint in '${a.checkpoint}' is from another run (strategy ${s.strategy}, ${s.population} clients, seed ${s.seed}) - resume with the same --strategy, --clients and --seed, or use another --checkpoint directory`);
+  // The server compares the rest (the data split itself, the limits) once it knows them; these are the ones known here.
+  const server = serverSettings({
+    strategy: strategy.name,
+    population: a.clients,
+    seed: a.seed,
+    fractionFit: a.fraction,
+    minFitClients: Math.max(a.minClients ?? 1, strategy.minUpdates?.() ?? 1),
+    maxRetries: 2,
+    privacy: privacyOf(a),
+    secureAggregation: a.secureAggregation ? {} : undefined,
+    limits: {},
+  });
+  const current: RunSettings = { ...cliSettings(a), ...server };
+  const keys = [...Object.keys(cliSettings(a)), 'strategy', 'population', 'seed', 'fractionFit', 'minFitClients', 'secureAggregation', ...DP_KEYS];
+  const saved: RunSettings = s.settings ?? { strategy: s.strategy, population: s.population, seed: s.seed };
+  const differences = settingsDifferences(saved, current, s.settings ? keys : ['strategy', 'population', 'seed']);
+  if (differences.length > 0 && !a.force) {
+    throw new UsageError(`the checkpoint in '${a.checkpoint}' is from a run with other settings (${differences.join('; ')}) - resume with the same options, add --force to continue anyway, or use another --checkpoint directory`);
   }
 }
 
@@ -189,15 +241,16 @@ export async function runFederate(a: FederateArgs, g: GlobalOptions, ui: Ui): Pr
       workers: a.workers,
       ...(a.workers > 0 ? { backend: workerBackend(selected) } : {}),
       ...(a.secureAggregation ? { secureAggregation: {} } : {}),
-      ...(dp ? { privacy: { clipNorm: a.dpClip!, noiseMultiplier: a.dpNoise!, adaptive: a.dpAdaptive, delta: a.dpDelta, sampling: a.dpSampling } } : {}),
-      ...(checkpointPath ? { checkpoint: { path: checkpointPath, resume: a.resume } } : {}),
+      ...(dp ? { privacy: privacyOf(a)! } : {}),
+      ...(checkpointPath ? { checkpoint: { path: checkpointPath, resume: a.resume, force: a.force, settings: cliSettings(a) } } : {}),
       onRound: (r) => ui.info(progressLine(r, a.rounds, dp)),
-      log: (line) => ui.debug(line),
+      // What a forced resume changed and what it means for epsilon must be seen, not buried in --verbose.
+      log: (line) => (/forced|without differential privacy/.test(line) ? ui.warn(line) : ui.debug(line)),
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== undefined && checkpointPath) throw new UsageError(`cannot write the checkpoint in '${a.checkpoint}': ${describeFsError(e)} - choose a writable --checkpoint directory`);
-    if (e instanceof NeuriteError && e.name === 'ArgumentError' && /checkpoint/.test(e.message)) throw new UsageError(e.message);
+    if (e instanceof NeuriteError && (e.name === 'CheckpointError' || (e.name === 'ArgumentError' && /checkpoint/.test(e.message)))) throw new UsageError(e.message.replace(/force the resume/, 'add --force'));
     throw e;
   }
   const h = result.history;
@@ -239,7 +292,8 @@ export async function runFederate(a: FederateArgs, g: GlobalOptions, ui: Ui): Pr
       seed: a.seed,
       trainSamples: train.y.length,
       testSamples: test.y.length,
-      dp: dp ? { clipNorm: a.dpClip, noiseMultiplier: a.dpNoise, adaptive: a.dpAdaptive, delta: a.dpDelta, sampling: a.dpSampling, epsilon: last?.epsilon ?? null } : null,
+      // JSON has no Infinity: an unbounded epsilon (no noise, or rounds without DP) is null with unbounded: true.
+      dp: dp ? { clipNorm: a.dpClip, noiseMultiplier: a.dpNoise, adaptive: a.dpAdaptive, delta: a.dpDelta, sampling: a.dpSampling, epsilon: last?.epsilon ?? null, unbounded: last?.epsilon === Infinity } : null,
       resumedFrom: result.resumedFrom,
       testAccuracy: last?.accuracy ?? null,
       testLoss: last?.loss ?? null,
@@ -273,35 +327,37 @@ export function federateCommand(run: Runner): CommandModule {
     describe: 'Federated training on simulated clients: strategies, privacy, robustness',
     builder: (y: Argv) =>
       y
-        .option('dataset', { alias: 'd', type: 'string', describe: 'mnist', default: 'mnist' })
-        .option('model', { alias: 'm', type: 'string', describe: 'mlp (784-128-10)', default: 'mlp' })
-        .option('clients', { type: 'number', describe: 'Simulated clients', default: 10 })
-        .option('partition', { type: 'string', describe: 'iid, dirichlet:ALPHA or shards:K', default: 'iid' })
-        .option('rounds', { type: 'number', describe: 'Federated rounds', default: 20 })
-        .option('strategy', { alias: 's', type: 'string', describe: 'fedavg, fedprox:MU, fedadagrad, fedadam, fedyogi, median, trimmed:BETA, krum:F, multikrum:F:M, bulyan:F', default: 'fedavg' })
-        .option('local-epochs', { type: 'number', describe: 'Local epochs per round', default: 1 })
-        .option('batch-size', { alias: 'b', type: 'number', describe: 'Local batch size (B = 10 as McMahan et al.)', default: 10 })
-        .option('lr', { type: 'number', describe: 'Local SGD learning rate', default: 0.1 })
-        .option('fraction', { type: 'number', describe: 'Fraction of clients asked each round', default: 1 })
-        .option('min-clients', { type: 'number', describe: 'Fewest valid answers a round needs', defaultDescription: '1, or what the strategy needs' })
-        .option('timeout', { type: 'number', describe: 'Seconds before a silent client is dropped', default: 120 })
-        .option('dp-clip', { type: 'number', describe: 'DP-FedAvg: clipping norm of each update' })
-        .option('dp-noise', { type: 'number', describe: 'DP-FedAvg: noise multiplier' })
+        .option('dataset', { requiresArg: true, alias: 'd', type: 'string', describe: 'mnist', default: 'mnist' })
+        .option('model', { requiresArg: true, alias: 'm', type: 'string', describe: 'mlp (784-128-10)', default: 'mlp' })
+        .option('clients', { requiresArg: true, type: 'number', describe: 'Simulated clients', default: 10 })
+        .option('partition', { requiresArg: true, type: 'string', describe: 'iid, dirichlet:ALPHA or shards:K', default: 'iid' })
+        .option('rounds', { requiresArg: true, type: 'number', describe: 'Federated rounds', default: 20 })
+        .option('strategy', { requiresArg: true, alias: 's', type: 'string', describe: 'fedavg, fedprox:MU, fedadagrad, fedadam, fedyogi, median, trimmed:BETA, krum:F, multikrum:F:M, bulyan:F', default: 'fedavg' })
+        .option('local-epochs', { requiresArg: true, type: 'number', describe: 'Local epochs per round', default: 1 })
+        .option('batch-size', { requiresArg: true, alias: 'b', type: 'number', describe: 'Local batch size (B = 10 as McMahan et al.)', default: 10 })
+        .option('lr', { requiresArg: true, type: 'number', describe: 'Local SGD learning rate', default: 0.1 })
+        .option('fraction', { requiresArg: true, type: 'number', describe: 'Fraction of clients asked each round', default: 1 })
+        .option('min-clients', { requiresArg: true, type: 'number', describe: 'Fewest valid answers a round needs', defaultDescription: '1, or what the strategy needs' })
+        .option('timeout', { requiresArg: true, type: 'number', describe: 'Seconds before a silent client is dropped', default: 120 })
+        .option('dp-clip', { requiresArg: true, type: 'number', describe: 'DP-FedAvg: clipping norm of each update' })
+        .option('dp-noise', { requiresArg: true, type: 'number', describe: 'DP-FedAvg: noise multiplier' })
         .option('dp-adaptive', { type: 'boolean', describe: 'Adapt the clipping norm to the median update norm', default: false })
-        .option('dp-delta', { type: 'number', describe: 'Delta of the reported (epsilon, delta)', default: 1e-5 })
+        .option('dp-delta', { requiresArg: true, type: 'number', describe: 'Delta of the reported (epsilon, delta)', default: 1e-5 })
         .option('dp-sampling', {
+          requiresArg: true,
           choices: ['fixed', 'poisson'],
           describe: 'DP: fixed = round(fraction x clients) a round (epsilon as if Poisson, the usual approximation); poisson = each client joins with probability --fraction (epsilon exact)',
           default: 'fixed',
         })
         .option('secure-aggregation', { type: 'boolean', describe: 'Masked updates: the server learns only their sum', default: false })
-        .option('byzantine', { type: 'number', describe: 'Clients that send sign-flipped updates x10', default: 0 })
-        .option('workers', { type: 'number', describe: 'Worker threads for the clients (0: this thread)', default: 0 })
-        .option('checkpoint', { type: 'string', describe: 'Save the server state here after every round' })
-        .option('resume', { type: 'boolean', describe: 'Continue from the checkpoint in --checkpoint', default: false })
-        .option('plot', { type: 'string', describe: 'Write accuracy and loss per round (.png or .svg)' })
-        .option('seed', { type: 'number', describe: 'Partition, sampling, training, noise', default: 42 })
-        .option('limit', { type: 'number', describe: 'At most N training examples' })
+        .option('byzantine', { requiresArg: true, type: 'number', describe: 'Clients that send sign-flipped updates x10', default: 0 })
+        .option('workers', { requiresArg: true, type: 'number', describe: 'Worker threads for the clients (0: this thread)', default: 0 })
+        .option('checkpoint', { requiresArg: true, type: 'string', describe: 'Save the server state here after every round' })
+        .option('resume', { type: 'boolean', describe: 'Continue from the checkpoint in --checkpoint (refused if its settings differ)', default: false })
+        .option('force', { type: 'boolean', describe: 'With --resume: continue even though settings differ (epsilon then counts rounds without DP as unbounded)', default: false })
+        .option('plot', { requiresArg: true, type: 'string', describe: 'Write accuracy and loss per round (.png or .svg)' })
+        .option('seed', { requiresArg: true, type: 'number', describe: 'Partition, sampling, training, noise', default: 42 })
+        .option('limit', { requiresArg: true, type: 'number', describe: 'At most N training examples' })
         .example('$0 federate --partition dirichlet:0.5 --rounds 20', 'FedAvg on label-skewed MNIST')
         .example('$0 federate --strategy krum:2 --byzantine 2', 'Krum against two attackers')
         .example('$0 federate --dp-clip 1.0 --dp-noise 1.1', 'client-level DP, epsilon per round')
@@ -333,6 +389,7 @@ export function federateCommand(run: Runner): CommandModule {
               workers: argv.workers as number,
               checkpoint: argv.checkpoint as string | undefined,
               resume: argv.resume as boolean,
+              force: argv.force as boolean,
               plot: argv.plot as string | undefined,
               seed: argv.seed as number,
               limit: argv.limit as number | undefined,

@@ -52,6 +52,6 @@ const show = (v: unknown) => (v === null || v === undefined ? 'none' : typeof v 
  * settings before the server knows the rest).
  */
 export function settingsDifferences(saved: RunSettings, current: RunSettings, only?: readonly string[]): string[] {
-  const keys = only ?? [...new Set([...Object.keys(saved), ...Object.keys(current)])].sort();
+  const keys = [...new Set(only ?? [...Object.keys(saved), ...Object.keys(current)])].sort();
   return keys.filter((k) => !Object.is(saved[k] ?? null, current[k] ?? null)).map((k) => `${k}: ${show(saved[k])} -> ${show(current[k])}`);
 }
