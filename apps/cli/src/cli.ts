@@ -87,7 +87,8 @@ function parser(args: string[], run: (f: (g: GlobalOptions, ui: Ui) => Promise<n
           .option('seed', { type: 'number', requiresArg: true, describe: 'Weights, shuffling, splits, dropout', default: 42 })
           .option('validation-split', { type: 'number', requiresArg: true, describe: 'Fraction held out for validation', default: 0 })
           .option('limit', { type: 'number', requiresArg: true, describe: 'At most N train and N test examples' })
-          .option('out', { alias: 'o', type: 'string', requiresArg: true, describe: 'Save the model here (atomic checkpoints)' })
+          .option('out', { alias: 'o', type: 'string', requiresArg: true, describe: 'Save the model here (atomic checkpoints; other files there are kept)' })
+          .option('force', { type: 'boolean', describe: 'Replace a model.json in --out that Neurite did not write', default: false })
           .option('plot', { type: 'string', requiresArg: true, describe: 'Write loss/accuracy curves (.png or .svg)' })
           .example('$0 train', 'an MLP on MNIST')
           .example('$0 train -m xor --json', 'XOR, results as JSON')
@@ -109,6 +110,7 @@ function parser(args: string[], run: (f: (g: GlobalOptions, ui: Ui) => Promise<n
                 validationSplit: argv['validation-split'] as number,
                 limit: argv.limit,
                 out: argv.out,
+                force: argv.force,
                 plot: argv.plot,
               },
               g,

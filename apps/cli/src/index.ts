@@ -16,5 +16,5 @@ export {
   type SelectOptions,
 } from './backends.js';
 export { UsageError, isUsageError } from './errors.js';
-export { saveCheckpoint, loadModelDir, META_FILE, type ModelMeta } from './checkpoint.js';
+export { saveCheckpoint, openCheckpointWriter, loadModelDir, META_FILE, type CheckpointWriter, type ModelMeta, type ReadMeta } from './checkpoint.js';
 export { curvesSvg, curvesPng, curvesChart, writePlot, plotFormat, historyPanels, type Panel, type Series, type PlotFormat, type CurvesOptions } from './plot.js';

@@ -37,6 +37,8 @@ export async function runEvaluate(a: EvaluateArgs, g: GlobalOptions, ui: Ui): Pr
     cleanup = () => dispose([x!, y!]);
   } else {
     const spec = a.dataset ?? meta.dataset;
+    // A data path is read only when the user names it: a model directory from elsewhere must not pick files to open.
+    if (spec === undefined && meta.trainedOnFile !== undefined) throw new UsageError(`'${a.modelDir}' was trained on ${meta.trainedOnFile.slice(0, 200)}; Neurite reads data files only when you name them - pass --dataset ${meta.trainedOnFile.slice(0, 200)} or --input FILE`);
     if (spec === undefined) throw new UsageError(`evaluate needs --dataset or --input: '${a.modelDir}' does not say what it was trained on`);
     const data = await loadDataset(spec, { seed: meta.seed ?? 42, limit: a.limit ?? meta.limit, target: a.target ?? meta.targetName });
     source = `${data.name} (test split)`;

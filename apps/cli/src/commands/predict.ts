@@ -1,7 +1,7 @@
 import { argMax } from '@neurite/core';
 import { parseInputs, readInputText } from '../inputs.js';
 import type { GlobalOptions, Ui } from '../ui.js';
-import { inputTensor, openModel } from './shared.js';
+import { inputTensor, openModel, refuseNonFinite } from './shared.js';
 
 export interface PredictArgs {
   modelDir: string;
@@ -17,6 +17,14 @@ export async function runPredict(a: PredictArgs, g: GlobalOptions, ui: Ui): Prom
   const yp = model.predict(x, { batchSize: 256 });
   const values = Array.from(yp.dataSync());
   const units = yp.shape[yp.shape.length - 1] ?? 1;
+  try {
+    refuseNonFinite(values, units, source);
+  } catch (e) {
+    x.dispose();
+    yp.dispose();
+    model.dispose();
+    throw e;
+  }
   const n = x.shape[0];
   const classes = meta.classes;
   let predictions: unknown[];

@@ -2,13 +2,13 @@ import { tensor, type Tensor } from '@neurite/core';
 import { scalerFromJSON, type ScalerJSON } from '@neurite/data';
 import type { Model } from '@neurite/layers';
 import { parseBackendChoice, selectBackend } from '../backends.js';
-import { loadModelDir, type ModelMeta } from '../checkpoint.js';
+import { loadModelDir, type ReadMeta } from '../checkpoint.js';
 import type { Task } from '../datasets.js';
 import { UsageError } from '../errors.js';
 import type { GlobalOptions, Ui } from '../ui.js';
 
 /** Starts the backend, then loads the model directory (tensors need a backend). */
-export async function openModel(dir: string, g: GlobalOptions, ui: Ui): Promise<{ model: Model; meta: Partial<ModelMeta>; task: Task; backend: string }> {
+export async function openModel(dir: string, g: GlobalOptions, ui: Ui): Promise<{ model: Model; meta: ReadMeta; task: Task; backend: string }> {
   const selected = await selectBackend(parseBackendChoice(g.backend), { threads: g.threads, warn: ui.warn });
   const { model, meta } = await loadModelDir(dir);
   ui.debug(`backend: ${selected.label}${g.backend === 'auto' ? ' (auto)' : ''}`);
@@ -24,6 +24,8 @@ function inferTask(model: Model): Task {
   return 'regression';
 }
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Rows as the model's input tensor, scaled as in training. */
 export function inputTensor(rows: number[][], model: Model, scaler: ScalerJSON | undefined, source: string): Tensor {
   const shape = model.inputShape;
@@ -33,12 +35,42 @@ export function inputTensor(rows: number[][], model: Model, scaler: ScalerJSON |
   });
   if (rows.length === 0) throw new UsageError(`${source} has no rows`);
   const flat = new Float32Array(rows.length * size);
-  rows.forEach((r, i) => flat.set(r, i * size));
+  rows.forEach((r, i) => {
+    r.forEach((v, k) => {
+      // float32 turns 1e300 into Infinity, and every prediction from it into NaN.
+      if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX) throw new UsageError(`${source}: row ${i + 1}, value ${k + 1} is ${v}, outside the range of float32 (±${FLOAT32_MAX.toExponential(4)}) - check the input`);
+    });
+    flat.set(r, i * size);
+  });
   const x = tensor(flat, [rows.length, ...shape], 'float32');
   if (!scaler) return x;
   const scaled = scalerFromJSON(scaler).transform(x);
   x.dispose();
   return scaled;
+}
+
+/**
+ * Predictions that are NaN or infinite are refused, naming the rows: a
+ * model that outputs them is broken or was given inputs far outside what it
+ * was trained on, and printing "NaN" with exit 0 would pass that on silently.
+ */
+export function refuseNonFinite(values: ArrayLike<number>, unitsPerRow: number, source: string): void {
+  const rows: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      const row = Math.floor(i / unitsPerRow) + 1;
+      if (rows.at(-1) !== row) rows.push(row);
+    }
+  }
+  if (rows.length > 0) {
+    const list = rows.slice(0, 10).join(', ') + (rows.length > 10 ? ` and ${rows.length - 10} more` : '');
+    throw new NonFiniteOutputError(`${source}: the model's output is not a number (NaN or infinite) for row${rows.length > 1 ? 's' : ''} ${list} - those inputs may be far outside the training data's range, or the model diverged; nothing was printed`);
+  }
+}
+
+/** The model computed NaN or ±Infinity for the given rows: no result, exit 2 like other bad input. */
+export class NonFiniteOutputError extends UsageError {
+  override name = 'NonFiniteOutputError';
 }
 
 /** Targets from an input file as label values for the model's task. */

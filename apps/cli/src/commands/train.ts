@@ -1,9 +1,9 @@
 import { NeuriteError } from '@neurite/core';
 import { getMetric, type Model, type TrainingContext } from '@neurite/layers';
 import { parseBackendChoice, selectBackend } from '../backends.js';
-import { checkOutDir, saveCheckpoint, type ModelMeta } from '../checkpoint.js';
+import { openCheckpointWriter, type CheckpointWriter, type ModelMeta } from '../checkpoint.js';
 import { disposeData, loadDataset, parseDatasetSpec, readText, type PreparedData } from '../datasets.js';
-import { UsageError, describeFsError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { MODEL_PRESETS, PRESET_LEARNING_RATES, buildModel, checkPresetFitsDataset, headFor, isModelFile, makeOptimizer, parseModelConfig, type ModelConfig } from '../models.js';
 import { historyPanels, plotFormat, writePlot } from '../plot.js';
 import { progressCallback } from '../progress.js';
@@ -20,23 +20,25 @@ export interface TrainArgs {
   seed: number;
   validationSplit: number;
   out?: string;
+  /** Replace a model.json in --out that Neurite did not write. */
+  force?: boolean;
   plot?: string;
   limit?: number;
 }
 
-function intOption(name: string, v: number | undefined, min: number): number | undefined {
+function intOption(name: string, v: number | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${Number.isNaN(v) ? 'a non-number' : v}`);
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${Number.isNaN(v) ? 'a non-number' : v}`);
   return v;
 }
 
 /** Everything that can be checked before a backend starts or data loads, so mistakes fail at once. */
 async function checkArgs(a: TrainArgs): Promise<{ preset?: string; config?: ModelConfig; dataset: string }> {
-  intOption('epochs', a.epochs, 1);
-  intOption('batch-size', a.batchSize, 1);
-  intOption('seed', a.seed, 0);
-  intOption('limit', a.limit, 1);
-  if (a.lr !== undefined && !(Number.isFinite(a.lr) && a.lr > 0)) throw new UsageError(`--lr must be a number > 0, got ${a.lr}`);
+  intOption('epochs', a.epochs, 1, 1_000_000);
+  intOption('batch-size', a.batchSize, 1, 2 ** 24);
+  intOption('seed', a.seed, 0, 2 ** 32 - 1);
+  intOption('limit', a.limit, 1, 2 ** 31 - 1);
+  if (a.lr !== undefined && !(Number.isFinite(a.lr) && a.lr > 0 && a.lr <= 1e3)) throw new UsageError(`--lr must be a number > 0 and at most 1000, got ${a.lr}`);
   if (!(a.validationSplit >= 0 && a.validationSplit < 1)) throw new UsageError(`--validation-split must be in [0, 1), got ${a.validationSplit}`);
   makeOptimizer(a.optimizer, 0.001);
   let preset: string | undefined;
@@ -53,7 +55,6 @@ async function checkArgs(a: TrainArgs): Promise<{ preset?: string; config?: Mode
   if (preset !== undefined) checkPresetFitsDataset(preset, parsed.kind, dataset);
   if (a.target !== undefined && parsed.kind !== 'csv') throw new UsageError(`--target applies to --dataset csv:PATH only (the column to predict)`);
   if (a.plot !== undefined) plotFormat(a.plot);
-  if (a.out !== undefined) await checkOutDir(a.out);
   return { preset, config, dataset };
 }
 
@@ -62,6 +63,16 @@ const f4 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 
 export async function runTrain(a: TrainArgs, g: GlobalOptions, ui: Ui): Promise<number> {
   const wallStart = performance.now();
   const checked = await checkArgs(a);
+  // --out is held from here to the end: refused now if it cannot be ours, and no other run writes there meanwhile.
+  const writer = a.out === undefined ? undefined : await openCheckpointWriter(a.out, { force: a.force });
+  try {
+    return await trainAndReport(a, g, ui, checked, writer, wallStart);
+  } finally {
+    await writer?.close();
+  }
+}
+
+async function trainAndReport(a: TrainArgs, g: GlobalOptions, ui: Ui, checked: Awaited<ReturnType<typeof checkArgs>>, writer: CheckpointWriter | undefined, wallStart: number): Promise<number> {
   const selected = await selectBackend(parseBackendChoice(g.backend), { threads: g.threads, warn: ui.warn });
   const data: PreparedData = await loadDataset(checked.dataset, { target: a.target, seed: a.seed, limit: a.limit });
   ui.info(`backend: ${selected.label}${g.backend === 'auto' ? ' (auto)' : ''}`);
@@ -124,15 +135,9 @@ export async function runTrain(a: TrainArgs, g: GlobalOptions, ui: Ui): Promise<
   let lastSave = -Infinity;
   let savedEpochs = -1;
   const checkpoint = async (done: number, stopped: boolean) => {
-    if (a.out === undefined) return;
+    if (writer === undefined) return;
     const t = performance.now();
-    try {
-      await saveCheckpoint(model, meta(done, stopped), a.out);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === undefined) throw e;
-      throw new UsageError(`cannot save the model to '${a.out}': ${describeFsError(e)} - choose a writable --out directory`);
-    }
+    await writer.save(model, meta(done, stopped));
     lastSave = performance.now();
     saveSeconds += (lastSave - t) / 1000;
     savedEpochs = done;
@@ -160,7 +165,7 @@ export async function runTrain(a: TrainArgs, g: GlobalOptions, ui: Ui): Promise<
   let history;
   let fitSeconds;
   try {
-    history = await model.fit(data.train.x, data.train.y, { epochs, batchSize, seed: a.seed, validationSplit: a.validationSplit, callbacks });
+    history = await model.fit(data.train.x, data.train.y, { epochs, batchSize, seed: a.seed, validationSplit: a.validationSplit, callbacks, warn: ui.warn });
     fitSeconds = (performance.now() - fitStart) / 1000 - saveSeconds;
     // Still under the Ctrl-C handler: a first Ctrl-C here lets the last save finish.
     if (interrupted && examples > 0) await checkpoint(epochsDone, true);
