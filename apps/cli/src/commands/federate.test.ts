@@ -120,7 +120,7 @@ describe('neurite federate', () => {
     expectUsageError(await run([...small, '--rounds', '1e308']), /--rounds must be an integer in \[1, 1000000\], got 1e\+308/);
     expectUsageError(await run(['federate', '--seed', '4294967296']), /--seed must be an integer in \[0, 4294967295\]/);
     expectUsageError(await run([...small, '--workers', '-1']), /--workers must be an integer in \[0, 256\]/);
-    expectUsageError(await run([...small, '--lr', 'abc']), /--lr must be a finite number > 0, got a non-number/);
+    expectUsageError(await run([...small, '--lr', '0']), /--lr must be a finite number > 0, got 0/);
     expectUsageError(await run([...small, '--fraction', '1.5']), /--fraction must be in \(0, 1\], got 1\.5/);
     expectUsageError(await run([...small, '--dp-clip', '1', '--dp-noise', '1', '--dp-delta', '1']), /--dp-delta must be in \(0, 1\)/);
     expectUsageError(await run([...small, '--force']), /--force only applies to --resume/);
