@@ -22,3 +22,4 @@
  */
 export { describeConformance, conformanceCaseNames, type ConformanceOptions } from './suite.js';
 export { EXACT, FLOAT32, SUMMATION, TRANSCENDENTAL, type Tolerance } from './compare.js';
+export { DELETE, ODD_JSON_VALUES, damageBytes, damageJson, damageText, jsonSites, type BytesDamage, type JsonEdit } from './damage.js';
