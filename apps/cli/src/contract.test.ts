@@ -138,7 +138,7 @@ describe('file-system errors on files the command line named', () => {
     const t = await run(['train', '--model', 'xor', '--epochs', '1', '--out', model, '--quiet', '--backend', 'js']);
     expect(t.code, t.stderr).toBe(0);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   async function runAs(args: string[], input = ''): Promise<RunResult> {
     const child = spawn(process.execPath, [BIN, ...args], { ...user, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -51,7 +51,7 @@ beforeAll(() => {
   for (const dep of Object.keys(manifest.dependencies)) symlinkSync(join(REPO_MODULES, dep), join(modules, dep), 'dir');
   installedBin = join(pkg, 'dist', 'bin.js');
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => root && rmSync(root, { recursive: true, force: true }));
 // Each test starts without the marker, so one that ran the stranger's code cannot fail the next.
 beforeEach(() => rmSync(marker, { force: true }));
 
