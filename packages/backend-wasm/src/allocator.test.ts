@@ -1,4 +1,4 @@
-import { BackendError } from '@neurite/core';
+import { BackendError, OutOfMemoryError } from '@neurite/core';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from './backend.js';
 
@@ -53,14 +53,17 @@ describe('wasm heap', () => {
     for (const p of [ptr, big, q]) backend.free(p);
   });
 
-  it('reports out of memory as a BackendError naming the size', async () => {
+  it('refuses a block larger than the allocator gives with an OutOfMemoryError naming the size', async () => {
     const backend = await createWasmBackend();
-    const tooBig = 2 ** 29; // float32 x 2^29 = 2 GiB
-    expect(() => backend.alloc('float32', tooBig)).toThrow(BackendError);
-    expect(() => backend.alloc('float32', tooBig)).toThrow(/out of memory allocating float32 x 536870912 \(2147483648 bytes/);
+    const tooBig = 2 ** 29; // float32 x 2^29 = 2 GiB, twice what one TLSF block holds
+    expect(() => backend.alloc('float32', tooBig)).toThrow(OutOfMemoryError);
+    expect(() => backend.alloc('float32', tooBig)).toThrow(
+      /^wasm: cannot allocate float32 x 536870912, 2147483648 bytes \(2 GiB\), in the wasm heap: one block holds at most 1073741760 bytes \(1 GiB\); the heap is \d+ bytes .* of at most 4294967296 bytes \(4 GiB\) - split the tensor/,
+    );
     // The heap still works afterwards.
     const p = backend.alloc('float32', 4);
     backend.free(p);
+    expect(backend.memoryInfo().liveBytes).toBe(0);
   });
 
   it('catches a double free instead of corrupting the heap', async () => {

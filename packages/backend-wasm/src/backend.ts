@@ -1,7 +1,7 @@
 import { BackendError, SPEC_VERSION, type Backend, type BackendFeatures, type DType } from '@neurite/core';
-import { WasmHeap } from './heap.js';
+import { WASM32_MAX_BYTES, WasmHeap } from './heap.js';
 import { createKernels } from './kernels/index.js';
-import { instantiate, instantiateThreaded, relaxedSimdSupported, simdSupported, type WasmSource } from './loader.js';
+import { THREADS_MEMORY_PAGES, instantiate, instantiateThreaded, relaxedSimdSupported, simdSupported, type WasmSource } from './loader.js';
 import { THREADS_MIN_WORK, ThreadPool, threadsUnavailable } from './threads.js';
 
 export interface WasmBackendOptions {
@@ -88,7 +88,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       `wasm: the module passed as options.wasm is the ${relaxed ? 'relaxed-SIMD' : 'plain SIMD'} build but relaxed: ${String(options.relaxed)} was set - pass the matching file or leave relaxed 'auto'`,
     );
   }
-  const heap = new WasmHeap(exports);
+  // Only the threaded build declares a maximum (its shared memory must); the others may grow to all of wasm32's 4 GiB.
+  const heap = new WasmHeap(exports, threaded ? THREADS_MEMORY_PAGES.maximum * 2 ** 16 : WASM32_MAX_BYTES);
   let threadsReason = why ?? undefined;
   if (threaded) {
     try {

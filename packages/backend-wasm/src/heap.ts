@@ -1,9 +1,10 @@
-import { BackendError, type DType, type TypedArray } from '@neurite/core';
+import { BackendError, OutOfMemoryError, formatBytes, type DType, type TypedArray } from '@neurite/core';
 import type { ThreadPool } from './threads.js';
 
 /** The exports of assembly/index.ts (pointers and sizes are numbers). */
 export interface WasmExports {
   readonly memory: WebAssembly.Memory;
+  /** An unsigned offset: the loader converts wasm's i32, which is negative from 2 GiB up. */
   alloc(bytes: number): number;
   free(ptr: number): void;
   heapSize(): number;
@@ -57,10 +58,15 @@ export const BYTES: Record<DType, number> = { float32: 4, int32: 4, float64: 8 }
 /** Largest request we pass to the allocator; TLSF refuses blocks of 1 GiB and more. */
 const MAX_BYTES = 2 ** 30 - 64;
 
+/** The most a 32-bit wasm memory can hold: 65536 pages of 64 KiB. */
+export const WASM32_MAX_BYTES = 2 ** 32;
+
 /**
  * Linear memory as seen from JavaScript. Growing wasm memory detaches every
  * view over the old buffer, so all views live here and `sync()` is the one
- * place that renews them; every read and write goes through it.
+ * place that renews them; every read and write goes through it. Offsets are
+ * unsigned numbers up to 4 GiB (the loader makes `alloc` return them so), so
+ * views index them with division, never with signed shifts.
  */
 export class WasmHeap {
   private buffer: ArrayBuffer | null = null;
@@ -79,7 +85,11 @@ export class WasmHeap {
   /** Multiply-adds from which a float32 matMul is split over `threads`. */
   threadsMinWork = Infinity;
 
-  constructor(readonly exports: WasmExports) {}
+  /** `limitBytes`: the most linear memory can grow to (4 GiB, or the threaded build's maximum). */
+  constructor(
+    readonly exports: WasmExports,
+    readonly limitBytes = WASM32_MAX_BYTES,
+  ) {}
 
   private sync(): void {
     const buffer = this.exports.memory.buffer;
@@ -98,22 +108,35 @@ export class WasmHeap {
     return this.live;
   }
 
-  /** A block of `bytes` (16-byte aligned); out of memory is a BackendError naming the size. */
-  allocBytes(bytes: number, what = `${bytes} bytes`): number {
-    let ptr = 0;
-    let cause: unknown;
-    if (bytes <= MAX_BYTES) {
-      try {
-        ptr = this.exports.alloc(bytes);
-      } catch (e) {
-        cause = e;
-      }
+  /**
+   * A block of `bytes` (16-byte aligned). One that cannot be had is an
+   * OutOfMemoryError named after `op` (what the block is for; the engine
+   * renames a tensor's after its op) and nothing stays allocated: TLSF
+   * changes nothing before memory.grow succeeds, and a failed grow traps.
+   */
+  allocBytes(bytes: number, op: string, dtype?: DType, size?: number): number {
+    const request = { op, bytes, dtype, size, place: 'the wasm heap' };
+    if (!(bytes >= 0 && bytes <= MAX_BYTES)) {
+      throw new OutOfMemoryError({
+        ...request,
+        reason: `one block holds at most ${formatBytes(MAX_BYTES)}; the heap is ${formatBytes(this.heapBytes)} of at most ${formatBytes(this.limitBytes)}`,
+        hint: 'split the tensor or use a smaller batch, or use the js backend, whose tensors may exceed 1 GiB',
+      });
     }
-    if (ptr === 0) {
-      throw new BackendError(
-        `wasm: out of memory allocating ${what} (${bytes} bytes; heap is ${this.heapBytes} bytes, ${this.live} live) - ` +
-          `dispose tensors you no longer need, or use smaller batches`,
-        { cause },
+    let ptr: number;
+    try {
+      ptr = this.exports.alloc(bytes);
+    } catch (e) {
+      // TLSF traps (unreachable) when memory.grow fails; anything else means the heap itself is broken.
+      if (!(e instanceof WebAssembly.RuntimeError)) throw new BackendError(`wasm: the allocator failed on ${op} - the heap is corrupt; create a new backend`, { cause: e });
+      throw new OutOfMemoryError(
+        {
+          ...request,
+          reason:
+            `the heap is ${formatBytes(this.heapBytes)} of at most ${formatBytes(this.limitBytes)}, ` +
+            `${formatBytes(this.live)} of it held by live blocks, and cannot grow by that much`,
+        },
+        { cause: e },
       );
     }
     this.blocks.set(ptr, bytes);
@@ -122,7 +145,7 @@ export class WasmHeap {
   }
 
   alloc(dtype: DType, size: number): number {
-    return this.allocBytes(size * BYTES[dtype], `${dtype} x ${size}`);
+    return this.allocBytes(size * BYTES[dtype], 'wasm', dtype, size);
   }
 
   free(ptr: number): void {

@@ -141,8 +141,9 @@ async function link(module: WebAssembly.Module, shared?: WebAssembly.Memory): Pr
   const readString = (ptr: number): string => {
     if (!memory || ptr === 0) return '';
     // AssemblyScript strings are UTF-16 with their byte length in the header word before them.
-    const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0] >>> 1;
-    return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
+    const at = ptr >>> 0; // an i32 argument, signed like every pointer wasm hands to JavaScript
+    const len = new Uint32Array(memory.buffer, at - 4, 1)[0] >>> 1;
+    return String.fromCharCode(...new Uint16Array(memory.buffer, at, len));
   };
   const imports = {
     env: {
@@ -158,7 +159,9 @@ async function link(module: WebAssembly.Module, shared?: WebAssembly.Memory): Pr
     throw new BackendError(`wasm: the module lacks ${missing.join(', ')} - it is not a build of this version's assembly/ (rebuild or pass the matching file)`);
   }
   // The one unchecked cast: WebAssembly exports are untyped; WasmExports mirrors assembly/index.ts and was checked above.
-  const exports = instance.exports as unknown as WasmExports;
-  memory = exports.memory;
-  return exports;
+  const raw = instance.exports as unknown as WasmExports;
+  memory = raw.memory;
+  // A wasm i32 result reaches JavaScript signed, so a block from 2 GiB up would come back negative and every view
+  // and Map key built on it would be wrong. Pointers enter JavaScript only through alloc: make them unsigned here, once.
+  return Object.freeze({ ...raw, alloc: (bytes: number) => raw.alloc(bytes) >>> 0 });
 }

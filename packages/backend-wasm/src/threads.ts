@@ -41,13 +41,15 @@ const SYNC_ABORTED = 12;
 /**
  * Releases the threads of a shared matMul from its barriers for good (see
  * assembly/kernels/matmul-threads.ts), when one of them trapped. The workers
- * run the same steps, written out in WORKER_SOURCE.
+ * run the same steps, written out in WORKER_SOURCE. `sync` is a byte offset,
+ * signed in a worker (it comes from the Int32Array control slot): `>>> 2`
+ * turns either form into the right index, where `>> 2` breaks from 2 GiB up.
  */
 function abortShared(buffer: ArrayBufferLike, sync: number): void {
   const i32 = new Int32Array(buffer);
-  Atomics.store(i32, (sync + SYNC_ABORTED) >> 2, 1);
-  Atomics.add(i32, (sync + SYNC_GENERATION) >> 2, 1);
-  Atomics.notify(i32, (sync + SYNC_GENERATION) >> 2);
+  Atomics.store(i32, (sync + SYNC_ABORTED) >>> 2, 1);
+  Atomics.add(i32, (sync + SYNC_GENERATION) >>> 2, 1);
+  Atomics.notify(i32, (sync + SYNC_GENERATION) >>> 2);
 }
 
 /**
@@ -61,9 +63,9 @@ const ARITY = ${JSON.stringify(ARITY)};
 const SHARED = ${Job.shared}, SYNC_ARG = ${SYNC_ARG};
 function abortShared(buffer, sync) {
   const i32 = new Int32Array(buffer);
-  Atomics.store(i32, (sync + ${SYNC_ABORTED}) >> 2, 1);
-  Atomics.add(i32, (sync + ${SYNC_GENERATION}) >> 2, 1);
-  Atomics.notify(i32, (sync + ${SYNC_GENERATION}) >> 2);
+  Atomics.store(i32, (sync + ${SYNC_ABORTED}) >>> 2, 1);
+  Atomics.add(i32, (sync + ${SYNC_GENERATION}) >>> 2, 1);
+  Atomics.notify(i32, (sync + ${SYNC_GENERATION}) >>> 2);
 }
 function start(data, post) {
   const { module, memory, control, slot } = data;

@@ -1,3 +1,5 @@
+import { OutOfMemoryError } from './errors.js';
+
 /**
  * Element types. float64 exists so gradients can be checked against finite
  * differences without float32 rounding noise; models train in float32.
@@ -29,8 +31,23 @@ export function bytesPerElement(dtype: DType): number {
   return constructors[dtype].BYTES_PER_ELEMENT;
 }
 
-export function makeTypedArray<D extends DType>(dtype: D, size: number): DataOf<D> {
-  return new constructors[dtype](size) as DataOf<D>;
+/**
+ * A zeroed array of `size` elements. Sizes the engine cannot hold in one
+ * typed array (zeros([1e12])) are an OutOfMemoryError naming `op`, not the
+ * engine's RangeError.
+ */
+export function makeTypedArray<D extends DType>(dtype: D, size: number, op = 'tensor data'): DataOf<D> {
+  try {
+    return new constructors[dtype](size) as DataOf<D>;
+  } catch (e) {
+    // A negative or fractional size is a caller's bug, not a lack of memory.
+    if (!(e instanceof RangeError) || !Number.isInteger(size) || size < 0) throw e;
+    const bytes = size * constructors[dtype].BYTES_PER_ELEMENT;
+    throw new OutOfMemoryError(
+      { op, dtype, size, bytes, place: 'JavaScript memory', reason: e.message, hint: 'use smaller tensors (a smaller batch) and dispose those you no longer need' },
+      { cause: e },
+    );
+  }
 }
 
 /** Copies `values` into a fresh array of `dtype` (int32 truncates toward zero like a C cast). */

@@ -1,6 +1,6 @@
 import type { AttrsOf, Backend, KernelName, TensorInfo } from './backend.js';
-import type { DType, TypedArray } from './dtype.js';
-import { BackendError, formatShape } from './errors.js';
+import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
+import { BackendError, OutOfMemoryError, formatShape } from './errors.js';
 import { getBackend, isRemoved, registeredName } from './registry.js';
 import { sizeOf, type Shape } from './shape.js';
 import { DataRecord, Tensor, Variable, memoryCounters } from './tensor.js';
@@ -180,6 +180,25 @@ function record(name: string, inputs: readonly Tensor[], output: Tensor, gradFn:
 }
 
 /**
+ * Storage for a tensor of `shape` that `op` creates. A backend knows only
+ * sizes, so its OutOfMemoryError is renamed after the op and the shape; a
+ * RangeError from a backend's alloc (a typed array too long for the engine)
+ * is the same failure, untyped.
+ */
+function allocate(op: string, backend: Backend<any>, dtype: DType, shape: Shape): unknown {
+  const size = sizeOf(shape);
+  try {
+    return backend.alloc(dtype, size);
+  } catch (e) {
+    const bytes = size * bytesPerElement(dtype);
+    if (e instanceof OutOfMemoryError) throw e.forOp(op, dtype, shape, bytes);
+    if (!(e instanceof RangeError)) throw e;
+    const place = `backend '${registeredName(backend) ?? backend.name}'`;
+    throw new OutOfMemoryError({ op, dtype, shape, bytes, place, reason: e.message }, { cause: e });
+  }
+}
+
+/**
  * The one path every primitive op takes: allocate the output on the active
  * backend, run the kernel, track the result for tidy(), record the gradient.
  * Shapes and dtypes were checked by the op before it got here.
@@ -195,7 +214,7 @@ export function runKernel<K extends KernelName>(
   const backend = getBackend();
   checkInputs(name, backend, inputs);
   const size = sizeOf(outShape);
-  const storage = backend.alloc(outDtype, size);
+  const storage = allocate(name, backend, outDtype, outShape);
   const out = new DataRecord(backend, storage, outDtype, size);
   const output = new Tensor(out, outShape, outDtype);
   if (size > 0) {
@@ -231,7 +250,7 @@ export function runInPlace<K extends KernelName>(name: K, inputs: readonly Tenso
   checkInputs(name, backend, inputs);
   for (const v of mutated) {
     const shared = v.live(name);
-    if (shared.refCount > 1) v.swapRecord(upload(backend, shared.backend.read(shared.storage, shared.dtype, shared.size), v.dtype));
+    if (shared.refCount > 1) v.swapRecord(upload(name, backend, shared.backend.read(shared.storage, shared.dtype, shared.size), v.shape, v.dtype));
   }
   if (inputs[0].size === 0) return;
   const kernel = backend.kernels[name] as (i: TensorInfo<unknown>[], o: TensorInfo<unknown>, a: unknown) => void;
@@ -239,17 +258,23 @@ export function runInPlace<K extends KernelName>(name: K, inputs: readonly Tenso
   kernel(infos, infos[0], attrs);
 }
 
-/** A new tensor on the active backend holding a copy of `data`. */
-export function fromData(data: TypedArray, shape: Shape, dtype: DType): Tensor {
-  return track(new Tensor(upload(getBackend(), data, dtype), shape, dtype));
+/** A new tensor on the active backend holding a copy of `data`; `op` names it in errors. */
+export function fromData(data: TypedArray, shape: Shape, dtype: DType, op = 'tensor'): Tensor {
+  return track(new Tensor(upload(op, getBackend(), data, shape, dtype), shape, dtype));
 }
 
-function upload(backend: Backend<any>, data: TypedArray, dtype: DType): DataRecord {
+function upload(op: string, backend: Backend<any>, data: TypedArray, shape: Shape, dtype: DType): DataRecord {
   if (!backend.dtypes.includes(dtype)) {
     throw new BackendError(`backend '${backend.name}' does not store ${dtype} - use float32 or int32 with it`);
   }
-  const storage = backend.alloc(dtype, data.length);
-  if (data.length > 0) backend.write(storage, dtype, data);
+  const storage = allocate(op, backend, dtype, shape);
+  try {
+    if (data.length > 0) backend.write(storage, dtype, data);
+  } catch (e) {
+    // No tensor owns the storage yet: without this free, a failed write would leak it.
+    backend.free(storage);
+    throw e;
+  }
   return new DataRecord(backend, storage, dtype, data.length);
 }
 
@@ -257,7 +282,7 @@ function upload(backend: Backend<any>, data: TypedArray, dtype: DType): DataReco
 export function makeVariable(initial: Tensor, name: string, trainable: boolean): Variable {
   const backend = getBackend();
   checkInputs('variable', backend, [initial]);
-  const v = new Variable(upload(backend, initial.dataSync(), initial.dtype), initial.shape, initial.dtype, name, trainable);
+  const v = new Variable(upload('variable', backend, initial.dataSync(), initial.shape, initial.dtype), initial.shape, initial.dtype, name, trainable);
   return v;
 }
 
@@ -269,7 +294,7 @@ export function swapVariable(v: Variable, value: Tensor): void {
 
 /** Copies a tensor's data to another started backend. */
 export function copyToBackend(x: Tensor, backend: Backend<any>): Tensor {
-  return track(new Tensor(upload(backend, x.dataSync(), x.dtype), x.shape, x.dtype));
+  return track(new Tensor(upload('toBackend', backend, x.dataSync(), x.shape, x.dtype), x.shape, x.dtype));
 }
 
 /** @internal For tests and tools: how many tapes are recording right now. */

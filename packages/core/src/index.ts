@@ -8,6 +8,9 @@ export {
   DisposedError,
   ModelFormatError,
   ArgumentError,
+  OutOfMemoryError,
+  formatBytes,
+  type MemoryRequest,
 } from './errors.js';
 export type { Shape } from './shape.js';
 export { broadcastShapes, sizeOf } from './shape.js';

@@ -47,7 +47,7 @@ function disposed(name: string, op: string, use: (x: Tensor, make: Make) => unkn
 }
 
 export function errorCases(): Case[] {
-  const { ShapeError, DTypeError, ArgumentError } = nn;
+  const { ShapeError, DTypeError, ArgumentError, OutOfMemoryError } = nn;
   return [
     // broadcasting
     throws('add incompatible broadcast', ShapeError, 'add', (t) => nn.add(t([2, 3]), t([4])), ['[2,3]', '[4]']),
@@ -99,6 +99,15 @@ export function errorCases(): Case[] {
     throws('tensor from a ragged array', ShapeError, 'tensor', () => nn.tensor([[1, 2], [3]])),
     throws('tensor with a wrong shape', ShapeError, 'tensor', () => nn.tensor([1, 2, 3], [2, 2]), ['[2,2]']),
     throws('grads of a non-scalar', ShapeError, 'grads', (t) => nn.grads((x) => nn.exp(x))([t([2])])),
+    // more memory than any backend holds: the suite's leak check proves nothing of the request stays allocated.
+    // zeros and randomNormal fail on their host array, before a backend sees them, so the error names the array ('tensor data').
+    throws('zeros of 1e12 elements', OutOfMemoryError, 'tensor data', () => nn.zeros([1e12]), ['float32 x 1000000000000', '4000000000000 bytes']),
+    throws('randomNormal of 1e10 elements', OutOfMemoryError, 'tensor data', () => nn.randomNormal([1e10], 0, 1, { seed: 1 }), ['10000000000']),
+    throws('oneHot with depth 1e9', OutOfMemoryError, 'oneHot', () => nn.tidy(() => nn.oneHot(nn.tensor([0, 1, 2, 3, 4, 5, 6, 7], [8], 'int32'), 1e9)), [
+      'float32 [8,1000000000]',
+      '32000000000 bytes',
+    ]),
+    throws('matMul with a 1e5 x 1e5 output', OutOfMemoryError, 'matMul', (t) => nn.matMul(t([1e5, 1]), t([1, 1e5])), ['100000,100000]', '40000000000 bytes']),
     // use after dispose
     disposed('exp', 'exp', (x) => nn.exp(x)),
     disposed('add', 'add', (x, t) => nn.add(t([2, 2]), x)),
