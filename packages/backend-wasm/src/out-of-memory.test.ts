@@ -76,7 +76,7 @@ describe('the threaded build', () => {
   it('names its 2 GiB limit', async () => {
     const backend = await createWasmBackend({ threads: 2 });
     try {
-      expect(backend.features().threadsReason).toBeUndefined();
+      expect(backend.threads, "the threaded build must start here for its limit to apply").toBe(2);
       const almostOneGiB = 2 ** 28 - 16;
       const first = backend.alloc('float32', almostOneGiB);
       // The second cannot fit beside the first under the shared memory's declared maximum.
