@@ -17,7 +17,7 @@ export interface EvaluateArgs {
 /** `neurite evaluate DIR`: loss and metric of a saved model on a dataset's test split or on labelled rows. */
 export async function runEvaluate(a: EvaluateArgs, g: GlobalOptions, ui: Ui): Promise<number> {
   if (a.dataset !== undefined && a.input !== undefined) throw new UsageError('evaluate takes --dataset or --input, not both');
-  if (a.limit !== undefined && !(Number.isInteger(a.limit) && a.limit >= 1)) throw new UsageError(`--limit must be an integer >= 1, got ${a.limit}`);
+  if (a.limit !== undefined && !(Number.isInteger(a.limit) && a.limit >= 1 && a.limit <= 2 ** 31 - 1)) throw new UsageError(`--limit must be an integer from 1 to ${2 ** 31 - 1}, got ${a.limit}`);
   const { model, meta, task } = await openModel(a.modelDir, g, ui);
   const head = headFor(task);
   const metricName = head.metrics[0];
