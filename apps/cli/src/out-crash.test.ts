@@ -9,7 +9,6 @@
  *
  * NEURITE_CRASH_TRIALS sets the number of kills (the long mode: 120).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random, setBackend } from '@neurite/core';
+import { killDuring } from '@neurite/core/testing';
 import { register } from '@neurite/backend-js';
 import { dense, sequential } from '@neurite/layers';
 import { loadModelDir, saveCheckpoint } from './checkpoint.js';
@@ -33,25 +33,6 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'neurite-out-crash-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** Starts the checkpoint loop at `first`, kills it `delayMs` after it holds the directory; resolves with the last checkpoint it reported. */
-function killDuringCheckpoints(target: string, first: number, delayMs: number): Promise<number | undefined> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [script, target, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.startsWith('ready\n') && !child.killed) setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', fail);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') return fail(new Error(`the checkpoint loop exited by itself (code ${code}): ${err.slice(0, 500)}`));
-      done([...out.matchAll(/saved (\d+)/g)].map((m) => Number(m[1])).at(-1));
-    });
-  });
-}
 
 async function checkpointOnDisk(target: string): Promise<number> {
   const { model, meta } = await loadModelDir(target);
@@ -71,7 +52,7 @@ describe('train --out under kill -9', () => {
     let unloadable = 0;
     let killedMidSave = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
-      const reported = await killDuringCheckpoints(target, next, rng.next() * 40);
+      const reported = await killDuring({ script, args: [target, String(next)], delayMs: rng.next() * 40 });
       // The run holds its lock throughout; files beyond the lock and the model mean the kill came mid-write.
       if ((await readdir(target)).some((f) => f.startsWith('.neurite-tmp') || (/^weights\./.test(f) && !readFileSync(join(target, 'model.json'), 'utf8').includes(f)))) killedMidSave++;
       if (trial === 0) await writeFile(join(target, 'README.md'), 'about this model\n');

@@ -23,3 +23,4 @@
 export { describeConformance, conformanceCaseNames, type ConformanceOptions } from './suite.js';
 export { EXACT, FLOAT32, SUMMATION, TRANSCENDENTAL, type Tolerance } from './compare.js';
 export { DELETE, ODD_JSON_VALUES, damageBytes, damageJson, damageText, jsonSites, type BytesDamage, type JsonEdit } from './damage.js';
+export { killDuring, type KillDuringOptions } from './kill-during.js';

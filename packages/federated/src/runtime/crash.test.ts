@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '@neurite/core';
+import { killDuring } from '@neurite/core/testing';
 import { loadServerState, saveServerState } from './checkpoint.js';
 // @ts-expect-error: a plain .mjs helper shared with the child process, untyped
 import { crashState } from '../testing/crash-state.mjs';
@@ -22,26 +22,6 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** Starts the writer, kills it with SIGKILL `delayMs` after it started, and returns the last round it reported saved. */
-function writeUntilKilled(path: string, delayMs: number): Promise<{ lastSaved: number; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, path], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      if (!out.includes('started') && (out + d).includes('started')) setTimeout(() => child.kill('SIGKILL'), delayMs);
-      out += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', reject);
-    child.on('close', (_code, signal) => {
-      if (signal !== 'SIGKILL') return reject(new Error(`the writer ended without being killed: ${err}`));
-      const saved = [...out.matchAll(/saved (\d+)/g)].map((m) => Number(m[1]));
-      resolve({ lastSaved: saved.at(-1) ?? 0, signal });
-    });
-  });
-}
-
 describe('crash safety of the federated checkpoint', () => {
   it(`kill -9 at a random instant of a write loop never leaves an unloadable checkpoint nor, after the next load, a temporary file (${TRIALS} trials)`, async () => {
     const rng = new Random(2024);
@@ -53,7 +33,7 @@ describe('crash safety of the federated checkpoint', () => {
       const sub = join(dir, `trial-${t}`);
       const path = join(sub, 'server.json');
       await saveServerState(path, crashState(0));
-      const { lastSaved } = await writeUntilKilled(path, rng.next() * 150);
+      const lastSaved = (await killDuring({ script: WRITER, args: [path], delayMs: rng.next() * 150, readyLine: 'started' })) ?? 0;
       if ((await readdir(sub)).length > 1) killedMidWrite++;
       try {
         const s = await loadServerState(path);

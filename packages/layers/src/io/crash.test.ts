@@ -10,7 +10,6 @@
  * default keeps `npm test` quick. The child runs the built packages, which
  * `npm test` builds first.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random, dispose, tensor } from '@neurite/core';
+import { killDuring } from '@neurite/core/testing';
 import { dense } from '../layers/dense.js';
 import { sequential } from '../sequential.js';
 import { useJs } from '../testing/backend.js';
@@ -25,36 +25,17 @@ import { loadWithMetadata, save } from './node.js';
 
 const TRIALS = Number(process.env.NEURITE_CRASH_TRIALS ?? 12);
 const script = fileURLToPath(new URL('../testing/save-loop.mjs', import.meta.url));
-const built = existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url)));
+const BUILT = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 let dir: string;
 beforeAll(async () => {
+  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: the crash suite's child process runs the built package - npm run build -w @neurite/layers`);
   await useJs();
   dir = await mkdtemp(join(tmpdir(), 'neurite-crash-'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** Runs the save loop from `first` and kills it `delayMs` after it is ready; resolves with the last save it reported, or undefined. */
-function killDuringSaves(target: string, first: number, delayMs: number): Promise<number | undefined> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [script, target, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.startsWith('ready\n') && !child.killed) setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', fail);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') return fail(new Error(`the save loop exited by itself (code ${code}): ${err.slice(0, 500)}`));
-      const saved = [...out.matchAll(/saved (\d+)/g)].map((m) => Number(m[1]));
-      done(saved.at(-1));
-    });
-  });
-}
-
-describe.skipIf(!built)('save under kill -9 (skipped only when dist/ is not built: npm test builds it first)', () => {
+describe('save under kill -9', () => {
   it(`${TRIALS} kills at random points: every state loads as a whole model, and no leftovers after the next save`, { timeout: 60_000 + TRIALS * 3_000 }, async () => {
     const rng = new Random(7);
     const target = join(dir, 'model');
@@ -72,7 +53,7 @@ describe.skipIf(!built)('save under kill -9 (skipped only when dist/ is not buil
     let unloadable = 0;
     let killedMidSave = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
-      const reported = await killDuringSaves(target, next, rng.next() * 40);
+      const reported = await killDuring({ script, args: [target, String(next)], delayMs: rng.next() * 40 });
       if (existsSync(join(target, '.neurite-lock'))) killedMidSave++;
       let n: number;
       try {
