@@ -1,0 +1,1 @@
+"""Flower app used by @neurite/flower's tests and README."""
