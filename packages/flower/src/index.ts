@@ -1,2 +1,21 @@
 export { FlowerProtocolError } from './errors.js';
-export { encodeNpy, decodeNpy, isNpyDType, NPY_DTYPES, type NpyArray, type NpyDType, type NpyDataMap, type NpyTypedArray } from './npy.js';
+export { encodeNpy, decodeNpy, isNpyDType, npyDTypeOf, NPY_DTYPES, type NpyArray, type NpyDType, type NpyDataMap, type NpyTypedArray } from './npy.js';
+export { arrayFromTyped, arrayToTyped, STYPE_NUMPY, type FlowerArray } from './array.js';
+export {
+  arrayRecord,
+  metricRecord,
+  configRecord,
+  recordDict,
+  recordNumber,
+  type ArrayRecord,
+  type MetricRecord,
+  type ConfigRecord,
+  type FlowerRecord,
+  type RecordDict,
+  type MetricValue,
+  type ConfigValue,
+} from './records.js';
+export { ERROR_CODES, replyTo, isExpired, messageToPushProto, metadataToProto, metadataFromProto, type Message, type Metadata, type MessageError } from './message.js';
+export { objectId, isObjectId, parseObject, frameObject, postOrder, treeToProto, treeFromProto, OBJECT_TYPES, type ObjectTree, type ObjectType, type ParsedObject } from './objects.js';
+export { deflateMessage, inflateMessage, DEFAULT_CHUNK_SIZE, type DeflatedMessage, type DeflateOptions } from './inflatable.js';
+export { weightsToArrayRecord, arrayRecordToWeights, modelToArrayRecord, loadArrayRecord, listKeys } from './weights.js';

@@ -43,7 +43,8 @@ export function isNpyDType(value: unknown): value is NpyDType {
   return typeof value === 'string' && Object.hasOwn(DESCR, value);
 }
 
-function dtypeOf(data: NpyTypedArray): NpyDType {
+/** The dtype a typed array holds, or a DTypeError for one .npy here does not carry. */
+export function npyDTypeOf(data: NpyTypedArray): NpyDType {
   for (const d of NPY_DTYPES) if (data instanceof CTORS[d]) return d;
   throw new DTypeError(`encodeNpy: cannot store a ${(data as object)?.constructor?.name ?? typeof data} - pass a Float32Array, Float64Array, Int32Array, BigInt64Array or Uint8Array`);
 }
@@ -85,7 +86,7 @@ function header(dtype: NpyDType, shape: readonly number[]): Uint8Array {
 /** The bytes `numpy.save` writes for `data` with `shape` (C order, little-endian). */
 export function encodeNpy(array: { readonly shape: readonly number[]; readonly data: NpyTypedArray }): Uint8Array {
   const { shape, data } = array;
-  const dtype = dtypeOf(data);
+  const dtype = npyDTypeOf(data);
   const size = checkShape('encodeNpy', shape);
   if (size !== data.length) throw new ShapeError(`encodeNpy: shape ${formatShape(shape)} holds ${size} elements but the data has ${data.length} - pass data of the shape's size`);
   const head = header(dtype, shape);
