@@ -38,8 +38,6 @@ export interface FederateArgs {
   limit?: number;
 }
 
-const ROBUST = new Set(['median', 'trimmed', 'krum', 'multikrum', 'bulyan']);
-
 /** Node's timers hold at most 2^31 - 1 ms; a longer delay fires after 1 ms (and would drop every client). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -94,9 +92,10 @@ function checkArgs(a: FederateArgs): { scheme: PartitionScheme; strategy: Strate
   } catch (e) {
     throw new UsageError(`--strategy: ${(e as Error).message}`);
   }
-  const base = strategy.name;
-  if (a.dpClip !== undefined && ROBUST.has(base)) throw new UsageError(`--dp-clip with --strategy ${a.strategy}: DP-FedAvg releases one noised mean, which robust aggregation cannot use - use fedavg, fedprox or a FedOpt strategy`);
-  if (a.secureAggregation && ROBUST.has(base)) throw new UsageError(`--secure-aggregation with --strategy ${a.strategy}: the server learns only the sum of the updates, which robust aggregation cannot use - use fedavg, fedprox or a FedOpt strategy`);
+  // Robust rules say they need every update; DP and secure aggregation give the server only a mean.
+  const robust = strategy.aggregation !== 'mean';
+  if (a.dpClip !== undefined && robust) throw new UsageError(`--dp-clip with --strategy ${a.strategy}: DP-FedAvg releases one noised mean, which robust aggregation cannot use - use fedavg, fedprox or a FedOpt strategy`);
+  if (a.secureAggregation && robust) throw new UsageError(`--secure-aggregation with --strategy ${a.strategy}: the server learns only the sum of the updates, which robust aggregation cannot use - use fedavg, fedprox or a FedOpt strategy`);
   const needed = strategy.minUpdates?.() ?? 1;
   if (needed > a.clients) throw new UsageError(`--strategy ${a.strategy} needs at least ${needed} clients per round but --clients is ${a.clients}`);
   return { scheme, strategy };

@@ -3,8 +3,9 @@ import { dense, sequential, sparseCategoricalCrossentropy, getMetric, type Model
 import { sgd, type Optimizer } from '@neurite/optimizers';
 import { checkLayout, type NamedArray, type Weights } from '../weights.js';
 import { SecAggParticipant } from '../secagg/participant.js';
-import type { ClientProxy, EvaluateIns, EvaluateRes, FitIns, FitRes, SecAggReply, SecAggRequest } from './messages.js';
-import { checkSpec, failsIn, type ClientSpec, type LocalTraining, type ModelSpec } from './task.js';
+import type { ClientProxy, EvaluateIns, EvaluateRes, FitIns, ParamsFitRes, SecAggReply, SecAggRequest } from './messages.js';
+import { withModel } from './model-pool.js';
+import { checkSpec, type ClientSpec, type LocalTraining, type ModelSpec } from './task.js';
 
 /** Builds the model of a spec; layer names are fixed so every client and the server agree on weight names. */
 export function buildModel(spec: ModelSpec): Model {
@@ -80,7 +81,12 @@ function epochOrder(n: number, rng: Random, batchSize: number): Int32Array {
  * global weights, run `epochs` passes of minibatch SGD over the local data
  * (with FedProx's proximal term when mu > 0), return the new weights.
  */
-export async function trainLocally(model: Model, x: Tensor, y: Tensor, training: LocalTraining, ins: FitIns): Promise<FitRes> {
+export async function trainLocally(model: Model, x: Tensor, y: Tensor, training: LocalTraining, ins: FitIns): Promise<ParamsFitRes> {
+  return trainNow(model, x, y, training, ins);
+}
+
+/** trainLocally, synchronously: a borrowed model goes back to its pool as soon as this returns. */
+function trainNow(model: Model, x: Tensor, y: Tensor, training: LocalTraining, ins: FitIns): ParamsFitRes {
   writeWeights(model, ins.params);
   const mu = ins.config.proximalMu ?? 0;
   const vars = model.trainableVariables;
@@ -127,61 +133,37 @@ export function evaluateWeights(model: Model, x: Tensor, y: Tensor, params: Weig
   return { loss: logs.loss, accuracy: logs.accuracy };
 }
 
-/** Sign-flips and scales the client's change: the attack of the Byzantine-robustness literature. */
-function signFlip(global: Weights, local: Weights, scale: number): NamedArray[] {
-  return local.map((a, k) => {
-    const g = global[k].values;
-    const values = new Float32Array(a.values.length);
-    for (let i = 0; i < values.length; i++) values[i] = g[i] - scale * (a.values[i] - g[i]);
-    return { name: a.name, shape: [...a.shape], values };
-  });
-}
-
-/** Applies a faulty behaviour that corrupts the answer (not the ones that fail the call). */
-export function corrupt(spec: ClientSpec, ins: FitIns, res: FitRes): FitRes {
-  const b = spec.behaviour;
-  if (!b || b.kind === 'honest') return res;
-  if (b.kind === 'signflip') return { ...res, params: signFlip(ins.params, res.params, b.scale) };
-  if (!failsIn(b, ins.round)) return res;
-  if (b.kind === 'nan') return { ...res, params: res.params.map((a, i) => ({ ...a, values: i === 0 ? a.values.map((v, j) => (j === 0 ? NaN : v)) : a.values })) };
-  if (b.kind === 'shape') return { ...res, params: res.params.map((a, i) => (i === 0 ? { ...a, shape: [a.values.length - 1], values: a.values.subarray(1) } : a)) };
-  if (b.kind === 'huge') return { ...res, params: res.params.map((a) => ({ ...a, values: a.values.map((v) => v * 1e9) })) };
-  return res;
-}
-
 /**
  * One client in this thread: it trains on its own data when asked and
- * answers with weights. Model and data tensors are made on first use, on
- * whatever backend is active then.
+ * answers with weights. It holds no tensors between calls: each call
+ * borrows a model from this thread's pool (see model-pool.ts) and makes its
+ * data tensors, on whatever backend is active then, and frees them after,
+ * so ten thousand clients cost their data, not ten thousand models.
  */
 export class LocalClient implements ClientProxy {
   readonly id: number;
-  private model: Model | undefined;
-  private data: { x: Tensor; y: Tensor } | undefined;
 
   constructor(readonly spec: ClientSpec) {
     checkSpec(spec);
     this.id = spec.id;
   }
 
-  private ready(): { model: Model; x: Tensor; y: Tensor } {
-    this.model ??= buildModel(this.spec.model);
-    this.data ??= {
-      x: keep(tensor(this.spec.data.x, [this.spec.data.y.length, this.spec.model.inputs], 'float32')),
-      y: keep(tensor(this.spec.data.y, [this.spec.data.y.length], 'int32')),
-    };
-    return { model: this.model, ...this.data };
+  /** Runs `f` with a model and this client's data, synchronously, and frees what it made. */
+  private withData<T>(f: (model: Model, x: Tensor, y: Tensor) => T): T {
+    const { data, model } = this.spec;
+    return withModel(model, buildModel, (m) => {
+      const x = tensor(data.x, [data.y.length, model.inputs], 'float32');
+      const y = tensor(data.y, [data.y.length], 'int32');
+      try {
+        return f(m, x, y);
+      } finally {
+        dispose([x, y]);
+      }
+    });
   }
 
-  async fit(ins: FitIns): Promise<FitRes> {
-    const b = this.spec.behaviour;
-    if (failsIn(b, ins.round)) {
-      if (b!.kind === 'throw') throw new Error(`client ${this.id}: failed in round ${ins.round} (simulated fault)`);
-      if (b!.kind === 'hang') return new Promise<FitRes>(() => {});
-      if (b!.kind === 'exit') throw new Error(`client ${this.id}: went away in round ${ins.round} (simulated fault)`);
-    }
-    const { model, x, y } = this.ready();
-    return corrupt(this.spec, ins, await trainLocally(model, x, y, this.spec.training, ins));
+  async fit(ins: FitIns): Promise<ParamsFitRes> {
+    return this.withData((model, x, y) => trainNow(model, x, y, this.spec.training, ins));
   }
 
   private participant: SecAggParticipant | undefined;
@@ -193,15 +175,12 @@ export class LocalClient implements ClientProxy {
   }
 
   async evaluate(ins: EvaluateIns): Promise<EvaluateRes> {
-    const { model, x, y } = this.ready();
-    const { loss, accuracy } = evaluateWeights(model, x, y, ins.params);
-    return { loss, numExamples: y.shape[0], metrics: { accuracy } };
+    return this.withData((model, x, y) => {
+      const { loss, accuracy } = evaluateWeights(model, x, y, ins.params);
+      return { loss, numExamples: y.shape[0], metrics: { accuracy } };
+    });
   }
 
-  async close(): Promise<void> {
-    this.model?.dispose();
-    if (this.data) dispose([this.data.x, this.data.y]);
-    this.model = undefined;
-    this.data = undefined;
-  }
+  /** Nothing to free: the models belong to the thread's pool. */
+  async close(): Promise<void> {}
 }

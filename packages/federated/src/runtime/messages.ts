@@ -10,12 +10,26 @@ export interface FitIns {
   config: FitConfig & { seed: number };
 }
 
-/** A client's answer to FitIns: its new weights (not a delta: the server derives deltas where a rule needs them). */
-export interface FitRes {
+/** A client's answer to FitIns, with its new weights. */
+export interface ParamsFitRes {
   params: Weights;
+  update?: undefined;
+  /** Examples it trained on: its weight in a mean. */
+  numExamples: number;
+  /** `loss`, the mean local training loss, is averaged into the round's record. */
+  metrics: Record<string, number>;
+}
+
+/** A client's answer to FitIns, with its change w_i - w instead (what some transports send). */
+export interface UpdateFitRes {
+  update: Weights;
+  params?: undefined;
   numExamples: number;
   metrics: Record<string, number>;
 }
+
+/** A client's answer to FitIns: its new weights or its change, never both. */
+export type FitRes = ParamsFitRes | UpdateFitRes;
 
 export interface EvaluateIns {
   round: number;

@@ -8,6 +8,7 @@ import { sgd } from '@neurite/optimizers';
 import { FedAvg } from '../strategies/fedavg.js';
 import { FedOpt } from '../strategies/fedopt.js';
 import type { Strategy } from '../strategies/strategy.js';
+import { withFaults } from './faulty-client.js';
 import { LocalClient, buildModel, initialWeights, readWeights, trainLocally, writeWeights } from './local-client.js';
 import type { ClientProxy, SecAggReply } from './messages.js';
 import { FederatedRoundError, poissonSample, runFederated, sampleClients, type RoundRecord } from './server.js';
@@ -31,6 +32,9 @@ const spec = (id: number, behaviour?: Behaviour, n = 30): ClientSpec => ({
   training: { epochs: 1, batchSize: 8, learningRate: 0.1 },
   ...(behaviour ? { behaviour } : {}),
 });
+
+/** A simulated client with its faults, as simulate() builds it. */
+const faulty = (s: ClientSpec) => withFaults(new LocalClient(s), s.behaviour);
 
 const values = (ws: readonly { values: Float32Array }[]) => ws.map((a) => Array.from(a.values));
 
@@ -80,6 +84,15 @@ describe('FedProx on the client', () => {
     expect(tight).toBeLessThan(held);
     dispose([x, y]);
     m.dispose();
+  });
+
+  it('clients hold no tensors between calls: fifty clients trained one after another cost one model', async () => {
+    const params = initialWeights(model, 2);
+    const first = new LocalClient(spec(0));
+    await first.fit({ round: 1, params, config: { seed: 1 } });
+    const before = memory().numTensors;
+    for (let id = 1; id <= 50; id++) await new LocalClient(spec(id)).fit({ round: 1, params, config: { seed: id } });
+    expect(memory().numTensors).toBe(before);
   });
 
   it('a round of local training and an evaluation leave no tensor behind', async () => {
@@ -165,7 +178,7 @@ describe('update validation', () => {
 
 describe('fault tolerance', () => {
   it('drops a client that throws and one that hangs, and completes the round with the rest', async () => {
-    const clients = [spec(0), spec(1), spec(2, { kind: 'throw' }), spec(3, { kind: 'hang', rounds: [1] })].map((s) => new LocalClient(s));
+    const clients = [spec(0), spec(1), spec(2, { kind: 'throw' }), spec(3, { kind: 'hang', rounds: [1] })].map(faulty);
     const lines: string[] = [];
     const res = await run(clients, new FedAvg(), 2, { timeoutMs: 300, minFitClients: 2, log: (l) => lines.push(l) });
     const [r1, r2] = res.history;
@@ -187,14 +200,14 @@ describe('fault tolerance', () => {
     expect(res.history[0].attempts).toBe(2);
     expect(res.history[0].aggregated).toBe(2);
 
-    const broken = [new LocalClient(spec(0)), new LocalClient(spec(1, { kind: 'throw' }))];
+    const broken = [new LocalClient(spec(0)), faulty(spec(1, { kind: 'throw' }))];
     await expect(run(broken, new FedAvg(), 1, { minFitClients: 2, maxRetries: 1 })).rejects.toThrow(FederatedRoundError);
     await expect(run(broken, new FedAvg(), 1, { minFitClients: 2, maxRetries: 1 })).rejects.toThrow(/only 1 of 2 clients gave a valid update after 2 attempts/);
   });
 
   it('rejects malformed updates (wrong shape, NaN, absurd norm) and never averages them in', async () => {
     const honest = () => [new LocalClient(spec(0)), new LocalClient(spec(1))];
-    const bad = [spec(2, { kind: 'nan' }), spec(3, { kind: 'shape' }), spec(4, { kind: 'huge' })].map((s) => new LocalClient(s));
+    const bad = [spec(2, { kind: 'nan' }), spec(3, { kind: 'shape' }), spec(4, { kind: 'huge' })].map(faulty);
     const lines: string[] = [];
     const withBad = await run([...honest(), ...bad], new FedAvg(), 2, { log: (l) => lines.push(l) });
     const rejected = withBad.history[0].rejected;
@@ -283,11 +296,11 @@ describe('secure aggregation in the runtime', () => {
   });
 
   it('the server only ever receives masked vectors, and a client that drops mid-round is unmasked away', async () => {
-    const clients = [spec(0), spec(1), spec(2, { kind: 'throw', rounds: [1] }), spec(3)].map((s) => new LocalClient(s));
+    const clients = [spec(0), spec(1), spec(2, { kind: 'throw', rounds: [1] }), spec(3)].map(faulty);
     const seen: { id: number; reply: SecAggReply }[] = [];
     // What reaches the server, recorded on the way.
     const spied: ClientProxy[] = clients.map((c) => ({ id: c.id, fit: (i) => c.fit(i), evaluate: (i) => c.evaluate(i), secAgg: async (req) => {
-      const reply = await c.secAgg(req);
+      const reply = await c.secAgg!(req);
       seen.push({ id: c.id, reply });
       return reply;
     } }));

@@ -1,18 +1,17 @@
 import { existsSync } from 'node:fs';
 import { ArgumentError, NeuriteError, Random } from '@neurite/core';
 import { ClientLevelDp, type DpOptions } from '../privacy/dp-fedavg.js';
-import type { ClientUpdate, Strategy } from '../strategies/strategy.js';
+import type { Strategy } from '../strategies/strategy.js';
 import { checkLayout, cloneWeights, flatten, unflatten, type NamedArray, type Weights } from '../weights.js';
+import { askEach } from './ask.js';
 import { loadServerState, saveServerState } from './checkpoint.js';
 import { DP_KEYS, serverSettings, settingsDifferences, type RunSettings } from './run-settings.js';
-import type { ClientProxy, FitRes } from './messages.js';
+import type { ClientProxy } from './messages.js';
+import { RoundAggregator, checkAggregation } from './round-aggregator.js';
 import { PURPOSE, mixSeed } from './seeds.js';
 import { securePlan, secureRound, type SecureAggregationOptions } from './secure-round.js';
-import { TIMED_OUT, withTimeout } from './timeout.js';
+import { TIMED_OUT } from './timeout.js';
 import { rejectionReason, type UpdateLimits } from './validate.js';
-
-/** The strategies that need only the mean of the updates: what secure aggregation (and DP) can feed. */
-const MEAN_BASED = new Set(['fedavg', 'fedprox', 'fedadagrad', 'fedadam', 'fedyogi']);
 
 /** A round that could not gather enough answers, even after its retries. */
 export class FederatedRoundError extends NeuriteError {
@@ -60,8 +59,15 @@ export interface ServerOptions {
   fractionFit?: number;
   /** A round needs at least this many valid answers (default 1; never fewer than the strategy needs); otherwise it is retried. Not with Poisson sampling (privacy.sampling). */
   minFitClients?: number;
-  /** A client that has not answered after this many milliseconds is dropped for the round (default 120000). */
+  /** A client that has not answered after this many milliseconds (from when it was asked) is dropped for the round (default 120000). */
   timeoutMs?: number;
+  /**
+   * Most calls in flight at once (default 16). Answers are folded as they
+   * arrive, so with a 'mean' strategy a round holds about this many answers
+   * at a time, whatever the number of clients. Raise it for clients that
+   * wait on a network; 1 asks clients in this thread one after another.
+   */
+  concurrency?: number;
   /** Extra attempts of a round that got too few answers (default 2), each with a fresh sample. */
   maxRetries?: number;
   /** Centralized evaluation of the global model after every round. */
@@ -135,8 +141,12 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
   const poisson = dp?.sampling === 'poisson';
   const secure = options.secureAggregation;
   const limits = options.limits ?? {};
+  const concurrency = options.concurrency ?? 16;
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new ArgumentError(`runFederated: concurrency must be an integer >= 1, got ${concurrency}`);
+  checkAggregation(strategy);
+  if (dp && strategy.aggregation !== 'mean') throw new ArgumentError(`runFederated: DP-FedAvg releases only a noised mean, which ${strategy.name} cannot use (its aggregation is '${strategy.aggregation}') - use a strategy with aggregation 'mean' (fedavg, fedprox, fedadagrad, fedadam, fedyogi)`);
   if (secure) {
-    if (!MEAN_BASED.has(strategy.name)) throw new ArgumentError(`runFederated: secure aggregation gives the server only a mean, which ${strategy.name} cannot use - use fedavg, fedprox, fedadagrad, fedadam or fedyogi`);
+    if (strategy.aggregation !== 'mean') throw new ArgumentError(`runFederated: secure aggregation gives the server only a mean, which ${strategy.name} cannot use (its aggregation is '${strategy.aggregation}') - use a strategy with aggregation 'mean' (fedavg, fedprox, fedadagrad, fedadam, fedyogi)`);
     const missing = clients.find((c) => typeof c.secAgg !== 'function');
     if (missing) throw new ArgumentError(`runFederated: client ${missing.id} cannot take part in secure aggregation (no secAgg method)`);
     // Sized for every client at once (a round never has more): bounds too wide for any ring fail here, before round 1.
@@ -182,63 +192,61 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
   for (let round = start + 1; round <= rounds; round++) {
     const t0 = performance.now();
     const global = params;
+    const flatGlobal = flatten(global);
     const config = strategy.fitConfig(round);
-    let accepted: { id: number; res: FitRes; flat?: Float64Array }[] = [];
-    let secureResult: { sum: Float64Array; weight: number; unclipped: number } | null = null;
-    let secureLoss = NaN;
+    let aggregator = new RoundAggregator(strategy, flatGlobal, dp);
+    let secureResult: { sum: Float64Array; weight: number; unclipped: number; count: number; trainLoss: number } | null = null;
     let dropped: RoundRecord['dropped'] = [];
     let rejected: RoundRecord['rejected'] = [];
     let sampled: number[] = [];
     let attempt = 0;
+    const aggregated = () => (secureResult ? secureResult.count : aggregator.count);
     for (; attempt <= maxRetries; attempt++) {
       sampled = poisson ? poissonSample(ids, fraction, mixSeed(seed, round, attempt, PURPOSE.sample)) : sampleClients(ids, perRound, mixSeed(seed, round, attempt, PURPOSE.sample));
       dropped = [];
       rejected = [];
-      accepted = [];
       if (secure) {
         const r = await secureRound({ clients: sampled.map((id) => byId.get(id)!), round, global, config, seed, timeoutMs, options: secure, limits, ...(dp ? { dpClip: dp.clipNorm } : {}) });
         dropped = r.dropped;
         for (const d of dropped) log(`round ${round}: client ${d.id} dropped: ${d.reason}`);
         if (r.sum && r.included.length >= minFit) {
-          secureResult = { sum: r.sum, weight: r.weight, unclipped: r.unclipped };
-          secureLoss = r.trainLoss;
-          // Stand-ins for the count checks below; their weights are never read.
-          accepted = r.included.map((id) => ({ id, res: { params: global, numExamples: 1, metrics: {} } }));
+          secureResult = { sum: r.sum, weight: r.weight, unclipped: r.unclipped, count: r.included.length, trainLoss: r.trainLoss };
           break;
         }
         log(`round ${round}: secure aggregation failed (${r.why ?? `${r.included.length} inputs, ${minFit} needed`})${poisson ? ' - the round goes on with no client update' : attempt < maxRetries ? ' - retrying the round' : ''}`);
         if (poisson) break;
         continue;
       }
-      // Each answer is checked and flattened as soon as it arrives: with clients on worker threads
-      // this runs while the others still train, so little is left for this thread after the last answer.
-      const answers = await Promise.all(
-        sampled.map(async (id): Promise<{ a: FitRes | typeof TIMED_OUT | Error; why?: string | null; flat?: Float64Array }> => {
-          const a = await withTimeout(byId.get(id)!, () => byId.get(id)!.fit({ round, params: global, config: { ...config, seed: mixSeed(seed, round, id, PURPOSE.fit) } }), timeoutMs);
-          if (a === TIMED_OUT || a instanceof Error) return { a };
+      // Each answer is checked and folded into the round's aggregate as soon as it arrives, then dropped:
+      // with a 'mean' strategy nothing of it outlives that (see RoundAggregator).
+      aggregator = new RoundAggregator(strategy, flatGlobal, dp);
+      const fold = aggregator;
+      await askEach(
+        sampled.map((id) => byId.get(id)!),
+        concurrency,
+        timeoutMs,
+        (c) => c.fit({ round, params: global, config: { ...config, seed: mixSeed(seed, round, c.id, PURPOSE.fit) } }),
+        (c, a) => {
+          if (a === TIMED_OUT) return void dropped.push({ id: c.id, reason: `no answer within ${timeoutMs} ms` });
+          if (a instanceof Error) return void dropped.push({ id: c.id, reason: a.message });
           const why = rejectionReason(global, a, limits);
-          return { a, why, flat: why ? undefined : flatten(a.params) };
-        }),
+          if (why) return void rejected.push({ id: c.id, reason: why });
+          fold.add(c.id, a);
+        },
       );
-      answers.forEach(({ a, why, flat }, k) => {
-        const id = sampled[k];
-        if (a === TIMED_OUT) dropped.push({ id, reason: `no answer within ${timeoutMs} ms` });
-        else if (a instanceof Error) dropped.push({ id, reason: a.message });
-        else if (why) rejected.push({ id, reason: why });
-        else accepted.push({ id, res: a, flat });
-      });
+      // In client order, whatever order the answers came in.
+      dropped.sort((a, b) => a.id - b.id);
+      rejected.sort((a, b) => a.id - b.id);
       for (const d of dropped) log(`round ${round}: client ${d.id} dropped: ${d.reason}`);
       for (const r of rejected) log(`round ${round}: update of client ${r.id} rejected: ${r.reason}`);
       // A Poisson-sampled round is never re-drawn (that would change the sampling the accountant assumes).
-      if (accepted.length >= minFit || poisson) break;
-      log(`round ${round}: ${accepted.length} valid answers, ${minFit} needed${attempt < maxRetries ? ' - retrying the round' : ''}`);
+      if (fold.count >= minFit || poisson) break;
+      log(`round ${round}: ${fold.count} valid answers, ${minFit} needed${attempt < maxRetries ? ' - retrying the round' : ''}`);
     }
-    if (accepted.length < minFit && !poisson) {
-      throw new FederatedRoundError(`round ${round}: only ${accepted.length} of ${sampled.length} clients gave a valid update after ${maxRetries + 1} attempts, ${minFit} needed - check the clients (see the log), raise the timeout or lower minFitClients`);
+    if (aggregated() < minFit && !poisson) {
+      throw new FederatedRoundError(`round ${round}: only ${aggregated()} of ${sampled.length} clients gave a valid update after ${maxRetries + 1} attempts, ${minFit} needed - check the clients (see the log), raise the timeout or lower minFitClients`);
     }
 
-    const flatGlobal = flatten(global);
-    const updates: ClientUpdate[] = secureResult ? [] : accepted.map(({ id, res, flat }) => ({ clientId: id, params: flat ?? flatten(res.params), numExamples: res.numExamples }));
     let next: Float64Array;
     const record: Partial<RoundRecord> = {};
     const dpRound = { sampled: poisson ? fraction * clients.length : sampled.length, population: clients.length, seed: mixSeed(seed, round, 0, PURPOSE.noise) };
@@ -252,33 +260,27 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
     } else if (secureResult) {
       const { sum, weight } = secureResult;
       next = strategy.aggregate(flatGlobal, [{ clientId: -1, params: flatGlobal.map((g, i) => g + sum[i] / weight), numExamples: 1 }], round);
-    } else if (dp) {
-      const { update, report } = dp.privatize(flatGlobal, updates, dpRound);
-      next = strategy.aggregate(flatGlobal, [update], round);
-      record.epsilon = report.epsilon;
-      record.clipNorm = report.clipNorm;
     } else {
-      next = strategy.aggregate(flatGlobal, updates, round);
+      const { next: n, report } = aggregator.finish(round, dpRound);
+      next = n;
+      if (report) {
+        record.epsilon = report.epsilon;
+        record.clipNorm = report.clipNorm;
+      }
     }
     params = unflatten(global, next);
 
-    let trainLoss = 0;
-    let n = 0;
-    for (const { res } of accepted) {
-      trainLoss += (res.metrics.loss ?? NaN) * res.numExamples;
-      n += res.numExamples;
-    }
     if (options.evaluate) Object.assign(record, await options.evaluate(params, round));
     const fe = options.federatedEvaluation;
-    if (fe && fe.every > 0 && round % fe.every === 0) record.federated = await federatedEvaluate(clients, params, round, fe.fraction ?? 1, seed, timeoutMs, log);
+    if (fe && fe.every > 0 && round % fe.every === 0) record.federated = await federatedEvaluate(clients, params, round, fe.fraction ?? 1, seed, timeoutMs, concurrency, log);
     const full: RoundRecord = {
       round,
       sampled,
-      aggregated: accepted.length,
+      aggregated: aggregated(),
       dropped,
       rejected,
       attempts: attempt + 1,
-      trainLoss: secureResult ? secureLoss : trainLoss / n,
+      trainLoss: secureResult ? secureResult.trainLoss : aggregator.trainLoss(),
       ...record,
       seconds: (performance.now() - t0) / 1000,
     };
@@ -302,16 +304,15 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
 }
 
 /** Example-weighted loss and accuracy of the global model on a sample of the clients' own data. */
-async function federatedEvaluate(clients: readonly ClientProxy[], params: Weights, round: number, fraction: number, seed: number, timeoutMs: number, log: (l: string) => void): Promise<EvalMetrics> {
+async function federatedEvaluate(clients: readonly ClientProxy[], params: Weights, round: number, fraction: number, seed: number, timeoutMs: number, concurrency: number, log: (l: string) => void): Promise<EvalMetrics> {
   const k = Math.max(1, Math.round(fraction * clients.length));
-  const chosen = sampleClients(clients.map((c) => c.id), k, mixSeed(seed, round, 0, PURPOSE.evaluate));
   const byId = new Map(clients.map((c) => [c.id, c]));
-  const answers = await Promise.all(chosen.map((id) => withTimeout(byId.get(id)!, () => byId.get(id)!.evaluate({ round, params }), timeoutMs)));
+  const chosen = sampleClients(clients.map((c) => c.id), k, mixSeed(seed, round, 0, PURPOSE.evaluate)).map((id) => byId.get(id)!);
   let loss = 0;
   let acc = 0;
   let n = 0;
-  answers.forEach((a, i) => {
-    if (a === TIMED_OUT || a instanceof Error) return log(`round ${round}: client ${chosen[i]} did not evaluate: ${a === TIMED_OUT ? 'timeout' : a.message}`);
+  await askEach(chosen, concurrency, timeoutMs, (c) => c.evaluate({ round, params }), (c, a) => {
+    if (a === TIMED_OUT || a instanceof Error) return log(`round ${round}: client ${c.id} did not evaluate: ${a === TIMED_OUT ? 'timeout' : a.message}`);
     loss += a.loss * a.numExamples;
     acc += (a.metrics.accuracy ?? NaN) * a.numExamples;
     n += a.numExamples;

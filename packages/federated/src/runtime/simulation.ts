@@ -1,6 +1,7 @@
 import { ArgumentError, dispose, keep, tensor, type Tensor } from '@neurite/core';
 import type { Model } from '@neurite/layers';
 import type { Weights } from '../weights.js';
+import { withFaults } from './faulty-client.js';
 import { LocalClient, buildModel, evaluateWeights, initialWeights } from './local-client.js';
 import type { ClientProxy } from './messages.js';
 import { runFederated, type FederatedResult, type ServerOptions } from './server.js';
@@ -37,6 +38,21 @@ function gatherRows(data: ClientData, idx: Int32Array, width: number): ClientDat
     y[i] = data.y[r];
   });
   return { x, y };
+}
+
+/** Clients in this thread, each with its faults (see FaultyClient). */
+function inThread(specs: readonly ClientSpec[]): ClientProxy[] {
+  return specs.map((s) => withFaults(new LocalClient(s), s.behaviour));
+}
+
+/**
+ * Clients in this thread are asked one at a time (they could not run at
+ * once anyway, and their answers are folded in client order, as before
+ * streaming); a pool gets enough calls to keep every worker busy while the
+ * answers of the others are folded.
+ */
+function defaultConcurrency(workers: number): number {
+  return workers > 0 ? 4 * workers : 1;
 }
 
 /** One ClientSpec per partition entry. */
@@ -109,7 +125,7 @@ export async function simulate(options: SimulationOptions): Promise<FederatedRes
   if (workers > 0 && !options.backend) throw new ArgumentError('simulate: worker threads need options.backend (which backend each worker starts)');
   const specs = clientSpecs(options);
   const pool = workers > 0 ? new WorkerPool(specs, { workers, backend: options.backend! }) : null;
-  const clients: ClientProxy[] = pool ? pool.proxies : specs.map((s) => new LocalClient(s));
+  const clients = pool ? pool.proxies : inThread(specs);
   const evaluator = options.test ? centralEvaluator(options.model, options.test) : null;
   const t0 = performance.now();
   try {
@@ -119,6 +135,7 @@ export async function simulate(options: SimulationOptions): Promise<FederatedRes
       limits: { ...options.limits, maxExamples: options.limits?.maxExamples ?? Math.max(1, ...options.partition.map((p) => p.length)) },
       ...(options.checkpoint ? { checkpoint: { ...options.checkpoint, settings: { ...simulationSettings(options), ...options.checkpoint.settings } } } : {}),
       clients,
+      concurrency: options.concurrency ?? defaultConcurrency(workers),
       initialParams: options.initialParams ?? initialWeights(options.model, options.seed),
       ...(evaluator ? { evaluate: (p: Weights) => evaluator.evaluate(p) } : {}),
     });
@@ -156,13 +173,13 @@ export async function timeSimulation(options: TimeSimulationOptions): Promise<{ 
   const secondsOf = async (workers: number): Promise<number> => {
     const specs = clientSpecs(options);
     const pool = workers > 0 ? new WorkerPool(specs, { workers, backend: options.backend }) : null;
-    const clients: ClientProxy[] = pool ? pool.proxies : specs.map((s) => new LocalClient(s));
+    const clients = pool ? pool.proxies : inThread(specs);
     options.strategy.restore(strategyState);
     try {
-      const warm = await runFederated({ ...options, clients, initialParams: options.initialParams ?? initialWeights(options.model, options.seed), rounds: warmup });
+      const warm = await runFederated({ ...options, clients, concurrency: options.concurrency ?? defaultConcurrency(workers), initialParams: options.initialParams ?? initialWeights(options.model, options.seed), rounds: warmup });
       const t0 = performance.now();
       // Another seed, so the timed rounds draw other shuffles than the warm-up's.
-      await runFederated({ ...options, clients, initialParams: warm.params, seed: mixSeed(options.seed, warmup) });
+      await runFederated({ ...options, clients, concurrency: options.concurrency ?? defaultConcurrency(workers), initialParams: warm.params, seed: mixSeed(options.seed, warmup) });
       return (performance.now() - t0) / 1000;
     } finally {
       if (pool) await pool.close();

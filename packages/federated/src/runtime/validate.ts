@@ -18,22 +18,26 @@ export interface UpdateLimits {
  * Why a client's answer must not be aggregated, or null when it is sound:
  * wrong layout (names, shapes, sizes), a non-finite value, a bad example
  * count, or a change of absurd norm. Checked before any strategy sees it.
+ * An answer may carry its new weights (`params`) or its change (`update`).
  */
 export function rejectionReason(global: Weights, res: FitRes, limits: UpdateLimits = {}): string | null {
   if (res === null || typeof res !== 'object') return 'the answer is not an object';
   const maxExamples = limits.maxExamples ?? DEFAULT_MAX_EXAMPLES;
   // A weight of 1e308 is an integer too: without the upper bound one answer would outweigh every other (or overflow the sum).
   if (!(Number.isSafeInteger(res.numExamples) && res.numExamples > 0 && res.numExamples <= maxExamples)) return `numExamples is ${String(res.numExamples)}, expected an integer in [1, ${maxExamples}] (limits.maxExamples)`;
-  const layout = layoutMismatch(global, res.params);
-  if (layout) return layout;
+  const isUpdate = res.update !== undefined;
+  if (isUpdate && res.params !== undefined) return 'the answer has both params and update - send one of them';
+  const parts = isUpdate ? res.update : res.params;
+  const layout = layoutMismatch(global, parts);
+  if (layout) return `${isUpdate ? 'update: ' : ''}${layout}`;
   const max = limits.maxUpdateNorm ?? DEFAULT_MAX_UPDATE_NORM;
   let sq = 0;
   for (let k = 0; k < global.length; k++) {
     const g = global[k].values;
-    const p = res.params[k].values;
+    const p = parts[k].values;
     for (let i = 0; i < p.length; i++) {
-      if (!Number.isFinite(p[i])) return `weight '${global[k].name}' holds ${p[i]} at index ${i}`;
-      const d = p[i] - g[i];
+      if (!Number.isFinite(p[i])) return `${isUpdate ? 'update of ' : ''}weight '${global[k].name}' holds ${p[i]} at index ${i}`;
+      const d = isUpdate ? p[i] : p[i] - g[i];
       sq += d * d;
     }
   }

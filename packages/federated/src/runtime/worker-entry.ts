@@ -6,8 +6,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { registerBackend, setBackend, type Backend } from '@neurite/core';
+import { withFaults } from './faulty-client.js';
 import { LocalClient } from './local-client.js';
-import type { EvaluateRes, FitRes, SecAggReply } from './messages.js';
+import type { ClientProxy, EvaluateRes, FitRes, SecAggReply } from './messages.js';
 import { failsIn, type ClientSpec } from './task.js';
 import type { Weights } from '../weights.js';
 import { buffersOf, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
@@ -27,20 +28,20 @@ async function start(): Promise<Map<number, ClientSpec>> {
 }
 
 const specs = start();
-/** The clients this worker has trained or evaluated so far: their models and data tensors stay for the next call. */
-const clients = new Map<number, LocalClient>();
+/** The clients this worker has run so far (they hold no tensors between calls, see LocalClient), with their faults. */
+const clients = new Map<number, { client: ClientProxy; spec: ClientSpec }>();
 /** The latest weights the pool sent (fit and evaluate name the version they start from). */
 let weights: { version: number; params: Weights } | undefined;
 
-async function clientFor(id: number): Promise<LocalClient> {
-  let client = clients.get(id);
-  if (!client) {
+async function clientFor(id: number): Promise<{ client: ClientProxy; spec: ClientSpec }> {
+  let entry = clients.get(id);
+  if (!entry) {
     const spec = (await specs).get(id);
     if (!spec) throw new Error(`no client ${id} in this pool`);
-    client = new LocalClient(spec);
-    clients.set(id, client);
+    entry = { client: withFaults(new LocalClient(spec), spec.behaviour), spec };
+    clients.set(id, entry);
   }
-  return client;
+  return entry;
 }
 
 function weightsOf(version: number): Weights {
@@ -65,19 +66,20 @@ port.on('message', (req: WorkerRequest) => {
 
 async function handle(req: Exclude<WorkerRequest, { kind: 'weights' }>): Promise<void> {
   try {
-    const client = await clientFor(req.clientId);
+    const { client, spec } = await clientFor(req.clientId);
     let result: FitRes | EvaluateRes | SecAggReply;
-    const b = client.spec.behaviour;
+    const b = spec.behaviour;
     const trainsIn = req.kind === 'fit' ? req.ins.round : req.kind === 'secagg' && req.req.step === 'mask' ? req.req.ins.round : undefined;
     // Faults that only a thread can show: ending mid-round, and a busy loop that never yields.
     if (trainsIn !== undefined && failsIn(b, trainsIn) && b!.kind === 'exit') process.exit(3);
     if (trainsIn !== undefined && failsIn(b, trainsIn) && b!.kind === 'hang') for (;;);
     if (req.kind === 'secagg') {
-      result = await client.secAgg(req.req);
+      result = await client.secAgg!(req.req);
       send({ id: req.id, kind: 'ok', result });
     } else if (req.kind === 'fit') {
       result = await client.fit({ ...req.ins, params: weightsOf(req.weights) });
-      send({ id: req.id, kind: 'ok', result }, buffersOf([...(result as FitRes).params]));
+      const res = result as FitRes;
+      send({ id: req.id, kind: 'ok', result }, buffersOf([...(res.params ?? res.update)]));
     } else {
       result = await client.evaluate({ ...req.ins, params: weightsOf(req.weights) });
       send({ id: req.id, kind: 'ok', result });

@@ -51,10 +51,12 @@ export class SecAggParticipant {
     const length = req.ins.params.reduce((k, a) => k + a.values.length, 0);
     const change = new Float64Array(length);
     let at = 0;
+    // An answer with its change (update) is masked as it is; one with new weights, less the global ones.
+    const parts = res.update ?? res.params;
     req.ins.params.forEach((g, k) => {
-      const p = res.params[k]?.values;
+      const p = parts[k]?.values;
       if (!p || p.length !== g.values.length) throw new ArgumentError(`secure aggregation: client ${this.id}'s weight ${k} does not fit the model`);
-      for (let i = 0; i < p.length; i++) change[at + i] = p[i] - g.values[i];
+      for (let i = 0; i < p.length; i++) change[at + i] = res.update ? p[i] : p[i] - g.values[i];
       at += p.length;
     });
     const norm = l2(change);

@@ -11,6 +11,7 @@ import type { ClientUpdate, FitConfig, Strategy, StrategyState } from './strateg
  *    to their median.
  */
 export class Bulyan implements Strategy {
+  readonly aggregation = 'all-updates' as const;
   readonly name = 'bulyan';
   readonly f: number;
   constructor(options: { f: number }) {

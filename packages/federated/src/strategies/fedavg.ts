@@ -7,6 +7,7 @@ import { weightedMean, type ClientUpdate, type FitConfig, type Strategy, type St
  * exactly that client's model (n·w/n is exact in float64).
  */
 export class FedAvg implements Strategy {
+  readonly aggregation = 'mean' as const;
   readonly name: string = 'fedavg';
   fitConfig(_round: number): FitConfig {
     return {};

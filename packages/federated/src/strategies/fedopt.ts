@@ -31,6 +31,7 @@ type Kind = 'fedadagrad' | 'fedadam' | 'fedyogi';
  * ten; 1e-2 is in its best region for FedAdam and FedYogi on EMNIST).
  */
 export class FedOpt implements Strategy {
+  readonly aggregation = 'mean' as const;
   readonly name: Kind;
   readonly learningRate: number;
   readonly beta1: number;

@@ -53,6 +53,7 @@ function lowest(scores: readonly number[], m: number): number[] {
  * score; Multi-Krum averages the m lowest-scoring ones (m = 1 is Krum).
  */
 export class Krum implements Strategy {
+  readonly aggregation = 'all-updates' as const;
   readonly name: string;
   readonly f: number;
   readonly m: number;

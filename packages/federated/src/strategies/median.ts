@@ -25,6 +25,7 @@ export function medianOfSorted(s: ArrayLike<number>): number {
  * the honest values' range.
  */
 export class FedMedian implements Strategy {
+  readonly aggregation = 'all-updates' as const;
   readonly name = 'median';
   fitConfig(): FitConfig {
     return {};

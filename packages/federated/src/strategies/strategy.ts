@@ -16,12 +16,27 @@ export interface FitConfig {
 export type StrategyState = Record<string, number | number[] | string | null>;
 
 /**
+ * What a rule needs from a round's updates. 'mean': only their
+ * example-weighted mean, so the server may hand `aggregate` one update that
+ * holds that mean (with weight 1): it folds answers into a running sum as
+ * they arrive (a round's memory is one model, whatever the number of
+ * clients), and secure aggregation and DP-FedAvg, which release only a
+ * mean, can feed it. 'all-updates': each update (median, trimmed mean,
+ * Krum, Bulyan), kept until the round ends.
+ */
+export type Aggregation = 'mean' | 'all-updates';
+
+export const AGGREGATIONS: readonly Aggregation[] = ['mean', 'all-updates'];
+
+/**
  * The server's update rule: from the global weights and the clients'
  * updates of one round to the next global weights. It sees flat float64
  * vectors only, never a tensor or a transport.
  */
 export interface Strategy {
   readonly name: string;
+  /** See Aggregation. A 'mean' rule must give the same result for the updates as for their weighted mean alone. */
+  readonly aggregation: Aggregation;
   fitConfig(round: number): FitConfig;
   /** The next global weights; `global` is not modified. Rounds count from 1. */
   aggregate(global: Float64Array, updates: readonly ClientUpdate[], round: number): Float64Array;

@@ -8,6 +8,7 @@ import type { ClientUpdate, FitConfig, Strategy, StrategyState } from './strateg
  * the rest, unweighted.
  */
 export class TrimmedMean implements Strategy {
+  readonly aggregation = 'all-updates' as const;
   readonly name = 'trimmed';
   readonly beta: number;
   constructor(options: { beta: number }) {
