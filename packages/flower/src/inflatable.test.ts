@@ -4,7 +4,9 @@ import { ArgumentError } from '@neurite/core';
 import { arrayToTyped } from './array.js';
 import { FlowerProtocolError } from './errors.js';
 import { deflateMessage, inflateMessage } from './inflatable.js';
-import type { Message } from './message.js';
+import { messageToPushProto, type Message } from './message.js';
+import { toBinary } from '@bufbuild/protobuf';
+import { MessageSchema } from './gen/flwr/proto/message_pb.js';
 import { frameObject, objectId, postOrder, type ObjectTree } from './objects.js';
 import { configRecord, recordDict } from './records.js';
 import { arrayValues, messageOf, type ArraySpec, type MessageSpec, type RecordSpec, type ValueSpec } from './testing/message-spec.js';
@@ -243,6 +245,14 @@ describe.skipIf(py.skip !== undefined)(`Flower's object format against flwr 1.42
       const first = await ours(spec);
       const again = await deflateMessage(await inflateMessage(first.messageId, first.objects));
       expect(again.messageId, name).toBe(first.messageId);
+    }
+  });
+
+  it('lists a message for PushMessages as a SuperNode does: with its id, content left to the objects', async () => {
+    const theirs = runPython<string[]>(py.python!, FLOWER_OBJECTS, { op: 'push', specs: SPECS.map(([, s]) => s) });
+    for (const [k, [name, spec]] of SPECS.entries()) {
+      const { message } = await ours(spec);
+      expect(Buffer.from(toBinary(MessageSchema, messageToPushProto(message))).toString('base64'), name).toBe(theirs[k]);
     }
   });
 

@@ -123,5 +123,16 @@ def inflate(job):
     return out
 
 
+def push(spec):
+    # What a SuperNode lists in PushMessages: the message with its id and without content.
+    from flwr.app.message.message import remove_content_from_message
+    from flwr.common.serde import message_to_proto
+    msg = message(spec)
+    msg.metadata.__dict__["_message_id"] = msg.object_id
+    return base64.b64encode(message_to_proto(remove_content_from_message(msg)).SerializeToString()).decode()
+
+
 job = json.load(sys.stdin)
-print(json.dumps([deflate(s) for s in job["specs"]] if job["op"] == "deflate" else [inflate(j) for j in job["jobs"]]))
+ops = {"deflate": lambda: [deflate(s) for s in job["specs"]], "push": lambda: [push(s) for s in job["specs"]],
+       "inflate": lambda: [inflate(j) for j in job["jobs"]]}
+print(json.dumps(ops[job["op"]]()))
