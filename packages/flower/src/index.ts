@@ -19,3 +19,4 @@ export { ERROR_CODES, replyTo, isExpired, messageToPushProto, metadataToProto, m
 export { objectId, isObjectId, parseObject, frameObject, postOrder, treeToProto, treeFromProto, OBJECT_TYPES, type ObjectTree, type ObjectType, type ParsedObject } from './objects.js';
 export { deflateMessage, inflateMessage, DEFAULT_CHUNK_SIZE, type DeflatedMessage, type DeflateOptions } from './inflatable.js';
 export { weightsToArrayRecord, arrayRecordToWeights, modelToArrayRecord, loadArrayRecord, listKeys } from './weights.js';
+export { handlerFor, type ClientApp, type ClientContext, type ContentMessage, type MessageHandler } from './client-app.js';
