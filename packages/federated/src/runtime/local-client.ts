@@ -23,7 +23,8 @@ export function buildModel(spec: ModelSpec): Model {
 
 /** The model's weights as plain arrays. */
 export function readWeights(model: Model): NamedArray[] {
-  return model.parameters().map((v) => ({ name: v.name, shape: [...v.shape], values: Float32Array.from(v.dataSync() as Float32Array) }));
+  // dataSync gives a fresh copy the caller may keep (the Backend contract): copying it again was the main cost of a small client's round.
+  return model.parameters().map((v) => ({ name: v.name, shape: [...v.shape], values: v.dataSync() as Float32Array }));
 }
 
 /** Sets the model's weights from plain arrays (layout checked first). */
@@ -37,8 +38,17 @@ export function writeWeights(model: Model, w: Weights): void {
   }
 }
 
+/** The model's layout for checkLayout: names and shapes, with values arrays of the right length that hold nothing (a shared empty buffer would not do: only lengths are read). */
 function readLayout(model: Model): Weights {
-  return model.parameters().map((v) => ({ name: v.name, shape: [...v.shape], values: new Float32Array(v.size) }));
+  return model.parameters().map((v) => ({ name: v.name, shape: [...v.shape], values: lengthOnly(v.size) }));
+}
+
+const EMPTY = new Map<number, Float32Array>();
+/** A zero-filled array of `n` values, made once per size: checkLayout reads only its length. */
+function lengthOnly(n: number): Float32Array {
+  let a = EMPTY.get(n);
+  if (!a) EMPTY.set(n, (a = new Float32Array(n)));
+  return a;
 }
 
 /** Initial weights of a model spec, drawn from a seeded generator (the same on every machine and backend). */

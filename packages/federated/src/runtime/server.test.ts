@@ -173,6 +173,15 @@ describe('update validation', () => {
     expect(rejectionReason(g, { ...ok, params: g.map((a, i) => (i === 1 ? { ...a, name: 'x' } : a)) })).toMatch(/named 'x'/);
     expect(rejectionReason(g, { ...ok, params: g.map((a) => ({ ...a, values: a.values.map(() => Infinity) })) })).toMatch(/holds Infinity/);
     expect(rejectionReason(g, { ...ok, params: g.map((a) => ({ ...a, values: a.values.map((v) => v + 1) })) }, { maxUpdateNorm: 1 })).toMatch(/exceeds the limit 1/);
+    // One bad value deep in the last weight is found and named.
+    const last = g.length - 1;
+    expect(rejectionReason(g, { ...ok, params: g.map((a, k) => (k === last ? { ...a, values: a.values.map((v, i) => (i === a.values.length - 1 ? NaN : v)) } : a)) })).toBe(`weight '${g[last].name}' holds NaN at index ${g[last].values.length - 1}`);
+    // An answer may be a change instead: its own norm is checked, not its distance from the global weights.
+    const change = g.map((a) => ({ ...a, values: a.values.map(() => 0.5) }));
+    const n = g.reduce((k, a) => k + a.values.length, 0);
+    expect(rejectionReason(g, { update: change, numExamples: 5, metrics: {} }, { maxUpdateNorm: 0.5 * Math.sqrt(n) * 1.0001 })).toBeNull();
+    expect(rejectionReason(g, { update: change, numExamples: 5, metrics: {} }, { maxUpdateNorm: 0.5 * Math.sqrt(n) * 0.9999 })).toMatch(/exceeds the limit/);
+    expect(rejectionReason(g, { update: g.slice(1), numExamples: 5, metrics: {} })).toMatch(/^update: \d+ weights, expected/);
   });
 });
 
