@@ -1,5 +1,5 @@
 export { type NamedArray, type Weights, flatten, unflatten, cloneWeights, sameWeights, sizeOfWeights, layoutMismatch, l2 } from './weights.js';
-export { type Strategy, type StrategyState, type ClientUpdate, type FitConfig, type Aggregation, AGGREGATIONS, weightedMean } from './strategies/strategy.js';
+export { type Strategy, type StrategyState, type ClientUpdate, type FitConfig, type ConfigValue, type Aggregation, AGGREGATIONS, weightedMean } from './strategies/strategy.js';
 export { FedAvg, FedProx, fedAvg, fedProx } from './strategies/fedavg.js';
 export { FedOpt, fedAdagrad, fedAdam, fedYogi, type FedOptOptions } from './strategies/fedopt.js';
 export { FedMedian, fedMedian } from './strategies/median.js';
@@ -13,12 +13,12 @@ export { secureSum, SecAggClient, SecAggServer, SecureAggregationError, type Sec
 export { share as shamirShare, reconstruct as shamirReconstruct, type Share } from './secagg/shamir.js';
 export { FixedPoint, MAX_WORDS } from './secagg/fixed-point.js';
 export { expandSeed, seededBytes } from './secagg/prg.js';
-export type { ClientProxy, FitIns, FitRes, ParamsFitRes, UpdateFitRes, EvaluateIns, EvaluateRes } from './runtime/messages.js';
+export type { Client, ClientProxy, FitIns, FitRes, ParamsFitRes, UpdateFitRes, EvaluateIns, EvaluateRes } from './runtime/messages.js';
 export { RoundAggregator } from './runtime/round-aggregator.js';
 export { FaultyClient, withFaults, type TrainingClient } from './runtime/faulty-client.js';
 export type { ModelSpec, LocalTraining, ClientData, ClientSpec, Behaviour } from './runtime/task.js';
 export { LocalClient, buildModel, initialWeights, readWeights, writeWeights, trainLocally, evaluateWeights } from './runtime/local-client.js';
-export { WorkerPool, defaultWorkerUrl, type WorkerPoolOptions } from './runtime/worker-pool.js';
+export { WorkerPool, WorkerClient, defaultWorkerUrl, type WorkerPoolOptions } from './runtime/worker-pool.js';
 export type { BackendSpec } from './runtime/worker-protocol.js';
 export { runFederated, sampleClients, poissonSample, FederatedRoundError, type ServerOptions, type RoundRecord, type FederatedResult, type EvalMetrics } from './runtime/server.js';
 export { rejectionReason, DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_UPDATE_NORM, type UpdateLimits } from './runtime/validate.js';

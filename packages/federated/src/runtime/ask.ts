@@ -1,4 +1,4 @@
-import type { ClientProxy } from './messages.js';
+import type { Client } from './messages.js';
 import { TIMED_OUT, withTimeout } from './timeout.js';
 
 export type Outcome<T> = T | typeof TIMED_OUT | Error;
@@ -10,7 +10,7 @@ export type Outcome<T> = T | typeof TIMED_OUT | Error;
  * trained before the first answer is folded: the answers waiting at any
  * moment number at most `limit`, not the round's clients.
  */
-export async function askEach<T>(clients: readonly ClientProxy[], limit: number, timeoutMs: number, call: (c: ClientProxy) => Promise<T>, onAnswer: (c: ClientProxy, outcome: Outcome<T>) => void): Promise<void> {
+export async function askEach<T>(clients: readonly Client[], limit: number, timeoutMs: number, call: (c: Client) => Promise<T>, onAnswer: (c: Client, outcome: Outcome<T>) => void): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < clients.length) {

@@ -8,7 +8,7 @@ import { RdpAccountant } from '../privacy/accountant.js';
 import { FedAvg } from '../strategies/fedavg.js';
 import type { Weights } from '../weights.js';
 import { CheckpointError, loadServerState, saveServerState } from './checkpoint.js';
-import type { ClientProxy } from './messages.js';
+import type { Client } from './messages.js';
 import { runFederated, type ServerOptions } from './server.js';
 
 let dir: string;
@@ -20,7 +20,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const weights = (values: ArrayLike<number>): Weights => [{ name: 'w', shape: [values.length], values: Float32Array.from(values) }];
 
 /** Four clients that each move every weight by id + 1: no backend, instant rounds. */
-const clients = (): ClientProxy[] =>
+const clients = (): Client[] =>
   [0, 1, 2, 3].map((id) => ({
     id,
     fit: async (ins) => ({ params: weights(ins.params[0].values.map((v) => v + id + 1)), numExamples: 10, metrics: { loss: 1 } }),

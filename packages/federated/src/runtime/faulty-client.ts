@@ -1,6 +1,6 @@
 import { SecAggParticipant } from '../secagg/participant.js';
 import type { NamedArray, Weights } from '../weights.js';
-import type { ClientProxy, EvaluateIns, EvaluateRes, FitIns, FitRes, ParamsFitRes, SecAggReply, SecAggRequest } from './messages.js';
+import type { Client, EvaluateIns, EvaluateRes, FitIns, FitRes, ParamsFitRes, SecAggReply, SecAggRequest } from './messages.js';
 import { failsIn, type Behaviour } from './task.js';
 
 /** Sign-flips and scales the client's change: the attack of the Byzantine-robustness literature. */
@@ -25,7 +25,7 @@ export function corrupt(b: Behaviour | undefined, ins: FitIns, res: ParamsFitRes
 }
 
 /** A client that trains in this thread and answers with its new weights: what the faults wrap. */
-export interface TrainingClient extends ClientProxy {
+export interface TrainingClient extends Client {
   fit(ins: FitIns): Promise<ParamsFitRes>;
 }
 
@@ -37,7 +37,7 @@ export interface TrainingClient extends ClientProxy {
  * aggregation it runs the protocol itself around its faulty training, so a
  * corrupted change is what it masks.
  */
-export class FaultyClient implements ClientProxy {
+export class FaultyClient implements Client {
   readonly id: number;
   private participant: SecAggParticipant | undefined;
 
@@ -77,6 +77,6 @@ export class FaultyClient implements ClientProxy {
 }
 
 /** The client as its behaviour makes it: itself when honest. */
-export function withFaults(client: TrainingClient, behaviour: Behaviour | undefined): ClientProxy {
+export function withFaults(client: TrainingClient, behaviour: Behaviour | undefined): Client {
   return !behaviour || behaviour.kind === 'honest' ? client : new FaultyClient(client, behaviour);
 }

@@ -3,7 +3,7 @@ import { dense, sequential, sparseCategoricalCrossentropy, getMetric, type Model
 import { sgd, type Optimizer } from '@neurite/optimizers';
 import { checkLayout, type NamedArray, type Weights } from '../weights.js';
 import { SecAggParticipant } from '../secagg/participant.js';
-import type { ClientProxy, EvaluateIns, EvaluateRes, FitIns, ParamsFitRes, SecAggReply, SecAggRequest } from './messages.js';
+import type { Client, EvaluateIns, EvaluateRes, FitIns, ParamsFitRes, SecAggReply, SecAggRequest } from './messages.js';
 import { withModel } from './model-pool.js';
 import { checkSpec, type ClientSpec, type LocalTraining, type ModelSpec } from './task.js';
 
@@ -150,7 +150,7 @@ export function evaluateWeights(model: Model, x: Tensor, y: Tensor, params: Weig
  * data tensors, on whatever backend is active then, and frees them after,
  * so ten thousand clients cost their data, not ten thousand models.
  */
-export class LocalClient implements ClientProxy {
+export class LocalClient implements Client {
   readonly id: number;
 
   constructor(readonly spec: ClientSpec) {

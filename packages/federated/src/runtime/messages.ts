@@ -1,5 +1,5 @@
 import type { RevealedShares, SealedShare } from '../secagg/secure-aggregation.js';
-import type { FitConfig } from '../strategies/strategy.js';
+import type { ConfigValue, FitConfig } from '../strategies/strategy.js';
 import type { Weights } from '../weights.js';
 
 /** What the server sends a client for one round of training. */
@@ -34,6 +34,8 @@ export type FitRes = ParamsFitRes | UpdateFitRes;
 export interface EvaluateIns {
   round: number;
   params: Weights;
+  /** Settings for the evaluation, if the server has any (a Flower ConfigRecord, say). */
+  config?: Record<string, ConfigValue>;
 }
 
 export interface EvaluateRes {
@@ -43,12 +45,15 @@ export interface EvaluateRes {
 }
 
 /**
- * The one thing the server knows about a client: something that answers
- * fit and evaluate. Whether it runs in this thread, in a worker thread or
- * across a network is the transport's business; the server and the
- * strategies never see it.
+ * A client, as the server knows it: an id and two questions. `fit`: train
+ * from these weights with this config, answer with the new weights (or the
+ * change), how many examples it trained on, and metrics. `evaluate`: the
+ * loss of these weights on your data, with the example count and metrics.
+ * Whether it runs in this thread (LocalClient), in a worker thread
+ * (WorkerClient), or across a network (a Flower SuperNode) is its own
+ * business; the server loop and the strategies talk to this interface only.
  */
-export interface ClientProxy {
+export interface Client {
   readonly id: number;
   fit(ins: FitIns): Promise<FitRes>;
   evaluate(ins: EvaluateIns): Promise<EvaluateRes>;
@@ -58,6 +63,9 @@ export interface ClientProxy {
   /** One step of secure aggregation; clients without it cannot join a securely aggregated run. */
   secAgg?(req: SecAggRequest): Promise<SecAggReply>;
 }
+
+/** @deprecated The former name of Client; the same interface. */
+export type ClientProxy = Client;
 
 /**
  * The client's side of secure aggregation, one message per protocol step

@@ -11,7 +11,7 @@ import { TrimmedMean } from '../strategies/trimmed-mean.js';
 import { flatten, unflatten, type NamedArray } from '../weights.js';
 import { BLOBS_MODEL, blobs } from '../testing/blobs.js';
 import { LocalClient, initialWeights } from './local-client.js';
-import type { ClientProxy, FitRes, ParamsFitRes } from './messages.js';
+import type { Client, FitRes, ParamsFitRes } from './messages.js';
 import { RoundAggregator } from './round-aggregator.js';
 import { runFederated } from './server.js';
 
@@ -142,7 +142,7 @@ describe('streaming in the server', () => {
     const answers = new Map<number, FitRes>();
     let inFlight = 0;
     let most = 0;
-    const clients: ClientProxy[] = specs.map((s, k) => {
+    const clients: Client[] = specs.map((s, k) => {
       const inner = new LocalClient(s);
       return {
         id: s.id,

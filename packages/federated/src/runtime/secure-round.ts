@@ -4,7 +4,7 @@ import type { FixedPoint } from '../secagg/fixed-point.js';
 import { SecAggServer, type RevealedShares, type SealedShare } from '../secagg/secure-aggregation.js';
 import type { FitConfig } from '../strategies/strategy.js';
 import { sizeOfWeights, type Weights } from '../weights.js';
-import type { ClientProxy, SecAggBounds, SecAggReply, SecAggRequest } from './messages.js';
+import type { Client, SecAggBounds, SecAggReply, SecAggRequest } from './messages.js';
 import { PURPOSE, mixSeed } from './seeds.js';
 import { TIMED_OUT, withTimeout } from './timeout.js';
 import { DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_UPDATE_NORM, type UpdateLimits } from './validate.js';
@@ -68,7 +68,7 @@ type Step<K extends SecAggReply['step']> = Extract<SecAggReply, { step: K }>;
  * unclipped: what DP-FedAvg needs to add its noise.
  */
 export async function secureRound(o: {
-  clients: readonly ClientProxy[];
+  clients: readonly Client[];
   round: number;
   global: Weights;
   config: FitConfig;
@@ -80,9 +80,9 @@ export async function secureRound(o: {
   dpClip?: number;
 }): Promise<SecureRoundResult> {
   const dropped: SecureRoundResult['dropped'] = [];
-  const call = async <K extends SecAggReply['step']>(cs: readonly ClientProxy[], make: (c: ClientProxy) => SecAggRequest, step: K) => {
+  const call = async <K extends SecAggReply['step']>(cs: readonly Client[], make: (c: Client) => SecAggRequest, step: K) => {
     const answers = await Promise.all(cs.map((c) => withTimeout(c, () => c.secAgg!(make(c)), o.timeoutMs)));
-    const ok: [ClientProxy, Step<K>][] = [];
+    const ok: [Client, Step<K>][] = [];
     answers.forEach((a, i) => {
       if (a === TIMED_OUT) dropped.push({ id: cs[i].id, reason: `no answer within ${o.timeoutMs} ms (secure aggregation, ${step})` });
       else if (a instanceof Error) dropped.push({ id: cs[i].id, reason: a.message });

@@ -10,7 +10,7 @@ import { FedOpt } from '../strategies/fedopt.js';
 import type { Strategy } from '../strategies/strategy.js';
 import { withFaults } from './faulty-client.js';
 import { LocalClient, buildModel, initialWeights, readWeights, trainLocally, writeWeights } from './local-client.js';
-import type { ClientProxy, SecAggReply } from './messages.js';
+import type { Client, SecAggReply } from './messages.js';
 import { FederatedRoundError, poissonSample, runFederated, sampleClients, type RoundRecord } from './server.js';
 import { RdpAccountant } from '../privacy/accountant.js';
 import { securePlan } from './secure-round.js';
@@ -38,7 +38,7 @@ const faulty = (s: ClientSpec) => withFaults(new LocalClient(s), s.behaviour);
 
 const values = (ws: readonly { values: Float32Array }[]) => ws.map((a) => Array.from(a.values));
 
-async function run(clients: ClientProxy[], strategy: Strategy, rounds: number, extra: Partial<Parameters<typeof runFederated>[0]> = {}) {
+async function run(clients: Client[], strategy: Strategy, rounds: number, extra: Partial<Parameters<typeof runFederated>[0]> = {}) {
   return runFederated({ clients, strategy, rounds, seed: 9, initialParams: initialWeights(model, 3), ...extra });
 }
 
@@ -204,7 +204,7 @@ describe('fault tolerance', () => {
     let calls = 0;
     const inner = new LocalClient(spec(1));
     // Fails its first call only, like a client that reconnects.
-    const flaky: ClientProxy = { id: 1, fit: async (ins) => (calls++ === 0 ? Promise.reject(new Error('connection reset')) : inner.fit(ins)), evaluate: (ins) => inner.evaluate(ins) };
+    const flaky: Client = { id: 1, fit: async (ins) => (calls++ === 0 ? Promise.reject(new Error('connection reset')) : inner.fit(ins)), evaluate: (ins) => inner.evaluate(ins) };
     const res = await run([new LocalClient(spec(0)), flaky], new FedAvg(), 1, { minFitClients: 2 });
     expect(res.history[0].attempts).toBe(2);
     expect(res.history[0].aggregated).toBe(2);
@@ -308,7 +308,7 @@ describe('secure aggregation in the runtime', () => {
     const clients = [spec(0), spec(1), spec(2, { kind: 'throw', rounds: [1] }), spec(3)].map(faulty);
     const seen: { id: number; reply: SecAggReply }[] = [];
     // What reaches the server, recorded on the way.
-    const spied: ClientProxy[] = clients.map((c) => ({ id: c.id, fit: (i) => c.fit(i), evaluate: (i) => c.evaluate(i), secAgg: async (req) => {
+    const spied: Client[] = clients.map((c) => ({ id: c.id, fit: (i) => c.fit(i), evaluate: (i) => c.evaluate(i), secAgg: async (req) => {
       const reply = await c.secAgg!(req);
       seen.push({ id: c.id, reply });
       return reply;

@@ -6,7 +6,7 @@ import { checkLayout, cloneWeights, flatten, unflatten, type NamedArray, type We
 import { askEach } from './ask.js';
 import { loadServerState, saveServerState } from './checkpoint.js';
 import { DP_KEYS, serverSettings, settingsDifferences, type RunSettings } from './run-settings.js';
-import type { ClientProxy } from './messages.js';
+import type { Client } from './messages.js';
 import { RoundAggregator, checkAggregation } from './round-aggregator.js';
 import { PURPOSE, mixSeed } from './seeds.js';
 import { securePlan, secureRound, type SecureAggregationOptions } from './secure-round.js';
@@ -50,7 +50,7 @@ export interface RoundRecord {
 }
 
 export interface ServerOptions {
-  clients: readonly ClientProxy[];
+  clients: readonly Client[];
   strategy: Strategy;
   initialParams: Weights;
   rounds: number;
@@ -123,11 +123,11 @@ export function sampleClients(ids: readonly number[], k: number, seed: number): 
  * Runs federated training: each round samples clients, sends them the
  * global weights, waits for their answers (dropping those that fail or
  * time out, rejecting malformed ones), and lets the strategy form the next
- * global weights. The server knows clients only as ClientProxy objects.
+ * global weights. The server knows clients only as Client objects.
  */
 export async function runFederated(options: ServerOptions): Promise<FederatedResult> {
   const { clients, strategy, rounds, seed } = options;
-  if (clients.length === 0) throw new ArgumentError('runFederated: no clients - pass at least one ClientProxy');
+  if (clients.length === 0) throw new ArgumentError('runFederated: no clients - pass at least one Client');
   if (!Number.isInteger(rounds) || rounds < 0) throw new ArgumentError(`runFederated: rounds must be an integer >= 0, got ${rounds}`);
   const fraction = options.fractionFit ?? 1;
   if (!(fraction > 0 && fraction <= 1)) throw new ArgumentError(`runFederated: fractionFit must be in (0, 1], got ${fraction}`);
@@ -304,7 +304,7 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
 }
 
 /** Example-weighted loss and accuracy of the global model on a sample of the clients' own data. */
-async function federatedEvaluate(clients: readonly ClientProxy[], params: Weights, round: number, fraction: number, seed: number, timeoutMs: number, concurrency: number, log: (l: string) => void): Promise<EvalMetrics> {
+async function federatedEvaluate(clients: readonly Client[], params: Weights, round: number, fraction: number, seed: number, timeoutMs: number, concurrency: number, log: (l: string) => void): Promise<EvalMetrics> {
   const k = Math.max(1, Math.round(fraction * clients.length));
   const byId = new Map(clients.map((c) => [c.id, c]));
   const chosen = sampleClients(clients.map((c) => c.id), k, mixSeed(seed, round, 0, PURPOSE.evaluate)).map((id) => byId.get(id)!);

@@ -3,7 +3,7 @@ import type { Model } from '@neurite/layers';
 import type { Weights } from '../weights.js';
 import { withFaults } from './faulty-client.js';
 import { LocalClient, buildModel, evaluateWeights, initialWeights } from './local-client.js';
-import type { ClientProxy } from './messages.js';
+import type { Client } from './messages.js';
 import { runFederated, type FederatedResult, type ServerOptions } from './server.js';
 import type { Behaviour, ClientData, ClientSpec, LocalTraining, ModelSpec } from './task.js';
 import { WorkerPool } from './worker-pool.js';
@@ -41,7 +41,7 @@ function gatherRows(data: ClientData, idx: Int32Array, width: number): ClientDat
 }
 
 /** Clients in this thread, each with its faults (see FaultyClient). */
-function inThread(specs: readonly ClientSpec[]): ClientProxy[] {
+function inThread(specs: readonly ClientSpec[]): Client[] {
   return specs.map((s) => withFaults(new LocalClient(s), s.behaviour));
 }
 
@@ -125,7 +125,7 @@ export async function simulate(options: SimulationOptions): Promise<FederatedRes
   if (workers > 0 && !options.backend) throw new ArgumentError('simulate: worker threads need options.backend (which backend each worker starts)');
   const specs = clientSpecs(options);
   const pool = workers > 0 ? new WorkerPool(specs, { workers, backend: options.backend! }) : null;
-  const clients = pool ? pool.proxies : inThread(specs);
+  const clients: Client[] = pool ? pool.clients : inThread(specs);
   const evaluator = options.test ? centralEvaluator(options.model, options.test) : null;
   const t0 = performance.now();
   try {
@@ -173,7 +173,7 @@ export async function timeSimulation(options: TimeSimulationOptions): Promise<{ 
   const secondsOf = async (workers: number): Promise<number> => {
     const specs = clientSpecs(options);
     const pool = workers > 0 ? new WorkerPool(specs, { workers, backend: options.backend }) : null;
-    const clients = pool ? pool.proxies : inThread(specs);
+    const clients: Client[] = pool ? pool.clients : inThread(specs);
     options.strategy.restore(strategyState);
     try {
       const warm = await runFederated({ ...options, clients, concurrency: options.concurrency ?? defaultConcurrency(workers), initialParams: options.initialParams ?? initialWeights(options.model, options.seed), rounds: warmup });

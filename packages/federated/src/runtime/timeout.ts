@@ -1,9 +1,9 @@
-import type { ClientProxy } from './messages.js';
+import type { Client } from './messages.js';
 
 export const TIMED_OUT = Symbol('timeout');
 
 /** The call's result, or TIMED_OUT after `ms` (and the call is abandoned), or the error it threw. */
-export async function withTimeout<T>(client: ClientProxy, call: () => Promise<T>, ms: number): Promise<T | typeof TIMED_OUT | Error> {
+export async function withTimeout<T>(client: Client, call: () => Promise<T>, ms: number): Promise<T | typeof TIMED_OUT | Error> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(() => resolve(TIMED_OUT), ms);

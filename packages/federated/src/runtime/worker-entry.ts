@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { registerBackend, setBackend, type Backend } from '@neurite/core';
 import { withFaults } from './faulty-client.js';
 import { LocalClient } from './local-client.js';
-import type { ClientProxy, EvaluateRes, FitRes, SecAggReply } from './messages.js';
+import type { Client, EvaluateRes, FitRes, SecAggReply } from './messages.js';
 import { failsIn, type ClientSpec } from './task.js';
 import type { Weights } from '../weights.js';
 import { buffersOf, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
@@ -29,11 +29,11 @@ async function start(): Promise<Map<number, ClientSpec>> {
 
 const specs = start();
 /** The clients this worker has run so far (they hold no tensors between calls, see LocalClient), with their faults. */
-const clients = new Map<number, { client: ClientProxy; spec: ClientSpec }>();
+const clients = new Map<number, { client: Client; spec: ClientSpec }>();
 /** The latest weights the pool sent (fit and evaluate name the version they start from). */
 let weights: { version: number; params: Weights } | undefined;
 
-async function clientFor(id: number): Promise<{ client: ClientProxy; spec: ClientSpec }> {
+async function clientFor(id: number): Promise<{ client: Client; spec: ClientSpec }> {
   let entry = clients.get(id);
   if (!entry) {
     const spec = (await specs).get(id);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ArgumentError } from '@neurite/core';
 import { cloneWeights, sameWeights, type Weights } from '../weights.js';
-import type { ClientProxy, EvaluateIns, EvaluateRes, FitIns, FitRes, SecAggReply, SecAggRequest } from './messages.js';
+import type { Client, EvaluateIns, EvaluateRes, FitIns, FitRes, SecAggReply, SecAggRequest } from './messages.js';
 import { checkSpec, type ClientSpec } from './task.js';
 import { buffersOf, type BackendSpec, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
@@ -188,7 +188,13 @@ function shareData(spec: ClientSpec): ClientSpec {
 export class WorkerPool {
   private readonly slots: WorkerSlot[];
   private readonly queue: Task[] = [];
-  readonly proxies: ClientProxy[];
+  /** One Client per spec, in the order given. */
+  readonly clients: WorkerClient[];
+
+  /** @deprecated The former name of `clients`. */
+  get proxies(): WorkerClient[] {
+    return this.clients;
+  }
 
   constructor(specs: readonly ClientSpec[], options: WorkerPoolOptions) {
     const n = options.workers;
@@ -197,7 +203,7 @@ export class WorkerPool {
     const url = options.workerUrl ?? defaultWorkerUrl();
     const init: WorkerInit = { backend: options.backend, clients: specs.map(shareData) };
     this.slots = Array.from({ length: Math.min(n, specs.length) }, () => new WorkerSlot(url, init, () => this.dispatch()));
-    this.proxies = specs.map((s, i) => this.proxy(s.id, this.slots[i % this.slots.length]));
+    this.clients = specs.map((s, i) => this.client(s.id, this.slots[i % this.slots.length]));
   }
 
   /** Gives every free worker the oldest call it may run. */
@@ -228,24 +234,53 @@ export class WorkerPool {
     for (const slot of this.slots) if (slot.running?.clientId === clientId) void slot.terminate();
   }
 
-  private proxy(id: number, home: WorkerSlot): ClientProxy {
-    return {
-      id,
-      // The weights are copied once per worker, when that worker first needs them (see WorkerSlot.send).
-      fit: async ({ params, ...rest }: FitIns) => (await this.submit({ clientId: id, request: { kind: 'fit', clientId: id, ins: rest }, weights: params, transfer: [] })) as FitRes,
-      evaluate: async ({ params, ...rest }: EvaluateIns) =>
-        (await this.submit({ clientId: id, request: { kind: 'evaluate', clientId: id, ins: rest }, weights: params, transfer: [] })) as EvaluateRes,
-      secAgg: async (req: SecAggRequest) => {
-        const copy = req.step === 'mask' ? { ...req, ins: copyParams(req.ins) } : req;
-        const transfer = copy.step === 'mask' ? buffersOf([...copy.ins.params]) : [];
-        return (await this.submit({ clientId: id, request: { kind: 'secagg', clientId: id, req: copy }, transfer, pinned: home })) as SecAggReply;
-      },
-      abandon: () => this.abandon(id),
-    };
+  /** What a WorkerClient needs of its pool. */
+  private readonly port: PoolPort = { submit: (task) => this.submit(task), abandon: (id) => this.abandon(id) };
+
+  private client(id: number, home: WorkerSlot): WorkerClient {
+    return new WorkerClient(id, this.port, home);
   }
 
   async close(): Promise<void> {
     for (const task of this.queue.splice(0)) task.reject(new Error('the worker pool was closed'));
     await Promise.all(this.slots.map((s) => s.terminate()));
+  }
+}
+
+interface PoolPort {
+  submit(task: Omit<Task, 'resolve' | 'reject'>): Promise<Answer>;
+  abandon(clientId: number): void;
+}
+
+/**
+ * A client trained on a WorkerPool's threads: the Client the server sees.
+ * Fit and evaluate go to whichever worker is free; the weights are copied
+ * once per worker, when that worker first needs them (see WorkerSlot.send).
+ * Secure aggregation steps go to the client's home worker, which keeps its
+ * keys.
+ */
+export class WorkerClient implements Client {
+  constructor(
+    readonly id: number,
+    private readonly pool: PoolPort,
+    private readonly home: WorkerSlot,
+  ) {}
+
+  async fit({ params, ...rest }: FitIns): Promise<FitRes> {
+    return (await this.pool.submit({ clientId: this.id, request: { kind: 'fit', clientId: this.id, ins: rest }, weights: params, transfer: [] })) as FitRes;
+  }
+
+  async evaluate({ params, ...rest }: EvaluateIns): Promise<EvaluateRes> {
+    return (await this.pool.submit({ clientId: this.id, request: { kind: 'evaluate', clientId: this.id, ins: rest }, weights: params, transfer: [] })) as EvaluateRes;
+  }
+
+  async secAgg(req: SecAggRequest): Promise<SecAggReply> {
+    const copy = req.step === 'mask' ? { ...req, ins: copyParams(req.ins) } : req;
+    const transfer = copy.step === 'mask' ? buffersOf([...copy.ins.params]) : [];
+    return (await this.pool.submit({ clientId: this.id, request: { kind: 'secagg', clientId: this.id, req: copy }, transfer, pinned: this.home })) as SecAggReply;
+  }
+
+  abandon(): void {
+    this.pool.abandon(this.id);
   }
 }

@@ -39,10 +39,10 @@ describe('clients on worker threads', () => {
     const specs = [0, 1, 2, 3].map((i) => spec(i));
     const pool = new WorkerPool(specs, { workers: 2, backend: JS });
     try {
-      const threaded = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init() });
+      const threaded = await runFederated({ clients: pool.clients, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init() });
       const local = await runFederated({ clients: specs.map((s) => new LocalClient(s)), strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init() });
       expect(values(threaded.params)).toEqual(values(local.params));
-      const fed = await pool.proxies[1].evaluate({ round: 2, params: threaded.params });
+      const fed = await pool.clients[1].evaluate({ round: 2, params: threaded.params });
       expect(fed.numExamples).toBe(30);
       expect(fed.metrics.accuracy).toBeGreaterThan(0.5);
     } finally {
@@ -56,7 +56,7 @@ describe('clients on worker threads', () => {
     const specs = [spec(0), spec(1, { kind: 'exit', rounds: [1] }), spec(2), spec(3)];
     const pool = new WorkerPool(specs, { workers: 2, backend: JS });
     try {
-      const res = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init(), minFitClients: 2 });
+      const res = await runFederated({ clients: pool.clients, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init(), minFitClients: 2 });
       expect(res.history[0].dropped.map((d) => d.id)).toEqual([1]);
       expect(res.history[0].dropped[0].reason).toMatch(/worker exited with code 3/);
       expect(res.history[0].aggregated).toBe(3);
@@ -72,7 +72,7 @@ describe('clients on worker threads', () => {
     const specs = [spec(0), spec(1, { kind: 'hang', rounds: [1] }), spec(2), spec(3)];
     const pool = new WorkerPool(specs, { workers: 2, backend: JS });
     try {
-      const res = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init(), timeoutMs: 1500 });
+      const res = await runFederated({ clients: pool.clients, strategy: new FedAvg(), rounds: 2, seed: 4, initialParams: init(), timeoutMs: 1500 });
       expect(res.history[0].dropped).toEqual([{ id: 1, reason: 'no answer within 1500 ms' }]);
       expect(res.history[0].aggregated).toBe(3);
       expect(res.history[1].aggregated).toBe(4);
@@ -87,13 +87,13 @@ describe('clients on worker threads', () => {
     const local = new LocalClient(specs[0]);
     try {
       const params = init();
-      const before = await pool.proxies[0].evaluate({ round: 1, params });
+      const before = await pool.clients[0].evaluate({ round: 1, params });
       expect(before.loss).toBeCloseTo((await local.evaluate({ round: 1, params })).loss, 6);
       // The same arrays, new values: a cache keyed by identity would evaluate the old weights.
       for (const a of params) a.values.forEach((v, i, arr) => (arr[i] = v * 0.5 + 0.01));
-      const after = await pool.proxies[1].evaluate({ round: 1, params });
+      const after = await pool.clients[1].evaluate({ round: 1, params });
       expect(after.loss).toBeCloseTo((await new LocalClient(specs[1]).evaluate({ round: 1, params })).loss, 6);
-      const again = await pool.proxies[0].evaluate({ round: 1, params });
+      const again = await pool.clients[0].evaluate({ round: 1, params });
       expect(again.loss).toBeCloseTo((await local.evaluate({ round: 1, params })).loss, 6);
       expect(again.loss).not.toBeCloseTo(before.loss, 3);
     } finally {
@@ -106,7 +106,7 @@ describe('clients on worker threads', () => {
     const specs = [0, 1, 2].map((i) => spec(i));
     const pool = new WorkerPool(specs, { workers: 2, backend: JS });
     try {
-      const threaded = await runFederated({ clients: pool.proxies, strategy: new FedAvg(), rounds: 1, seed: 4, initialParams: init(), secureAggregation: {} });
+      const threaded = await runFederated({ clients: pool.clients, strategy: new FedAvg(), rounds: 1, seed: 4, initialParams: init(), secureAggregation: {} });
       const local = await runFederated({ clients: specs.map((s) => new LocalClient(s)), strategy: new FedAvg(), rounds: 1, seed: 4, initialParams: init(), secureAggregation: {} });
       // the masks differ (fresh random keys), the exact ring sum does not
       expect(values(threaded.params)).toEqual(values(local.params));
@@ -132,7 +132,7 @@ describe('clients on worker threads', () => {
   it('a backend that cannot start fails the calls with its reason', async () => {
     const pool = new WorkerPool([spec(0)], { workers: 1, backend: { module: '@neurite/backend-js', factory: 'noSuchFactory', name: 'js' } });
     try {
-      await expect(pool.proxies[0].evaluate({ round: 0, params: init() })).rejects.toThrow(/has no export 'noSuchFactory'/);
+      await expect(pool.clients[0].evaluate({ round: 0, params: init() })).rejects.toThrow(/has no export 'noSuchFactory'/);
     } finally {
       await pool.close();
     }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '@neurite/core';
 import { FedAvg } from '../strategies/fedavg.js';
-import type { ClientProxy, FitRes } from '../runtime/messages.js';
+import type { Client, FitRes } from '../runtime/messages.js';
 import { rejectionReason } from '../runtime/validate.js';
 import { runFederated } from '../runtime/server.js';
 import { secureRound } from '../runtime/secure-round.js';
@@ -14,7 +14,7 @@ import { SecAggParticipant } from './participant.js';
 const weights = (values: ArrayLike<number>): Weights => [{ name: 'w', shape: [values.length], values: Float32Array.from(values) }];
 
 /** A client that answers every round with fixed weights and example count, in the clear and through the protocol. */
-function fixedClient(id: number, answer: (global: Weights) => FitRes, calls?: { secAgg: number }): ClientProxy {
+function fixedClient(id: number, answer: (global: Weights) => FitRes, calls?: { secAgg: number }): Client {
   const participant = new SecAggParticipant(id);
   const fit = async (ins: { params: Weights }) => answer(ins.params);
   return {

@@ -6,8 +6,12 @@ export interface ClientUpdate {
   readonly numExamples: number;
 }
 
-/** Settings a strategy sends to every client with the weights (FedProx's mu, for one). */
+/** A setting's value, as a Flower ConfigRecord can carry it. */
+export type ConfigValue = number | string | boolean;
+
+/** Settings a strategy sends to every client with the weights (FedProx's mu, for one); other keys pass through to the client. */
 export interface FitConfig {
+  readonly [key: string]: ConfigValue | undefined;
   /** FedProx: weight of the proximal term (mu/2)·||w - w_global||² in the local loss; 0 is plain FedAvg. */
   proximalMu?: number;
 }
