@@ -22,7 +22,8 @@ export { WorkerPool, WorkerClient, defaultWorkerUrl, type WorkerPoolOptions } fr
 export type { BackendSpec } from './runtime/worker-protocol.js';
 export { runFederated, sampleClients, poissonSample, FederatedRoundError, type ServerOptions, type RoundRecord, type FederatedResult, type EvalMetrics } from './runtime/server.js';
 export { rejectionReason, DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_UPDATE_NORM, type UpdateLimits } from './runtime/validate.js';
-export { saveServerState, loadServerState, CheckpointError, CHECKPOINT_FORMAT, type ServerState } from './runtime/checkpoint.js';
+export { saveServerState, loadServerState, fileCheckpointer, CheckpointError, CHECKPOINT_FORMAT, type ServerState } from './runtime/checkpoint.js';
+export { memoryCheckpointer, type Checkpointer } from './runtime/checkpointer.js';
 export { serverSettings, settingsDifferences, DP_KEYS, type RunSettings } from './runtime/run-settings.js';
 export { writeFileAtomic, removeLeftovers } from './runtime/atomic-file.js';
 export { securePlan, secureRound, DEFAULT_FRACTION_BITS, type SecureAggregationOptions } from './runtime/secure-round.js';

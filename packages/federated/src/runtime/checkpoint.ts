@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { removeLeftovers, writeFileAtomic } from './atomic-file.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, encodeNonFinite, parseServerState, type ServerState } from './checkpoint-schema.js';
+import type { Checkpointer } from './checkpointer.js';
 
 export { CHECKPOINT_FORMAT, CheckpointError, type ServerState } from './checkpoint-schema.js';
 
@@ -43,4 +45,13 @@ export async function loadServerState(path: string): Promise<ServerState> {
     throw new CheckpointError(path, 'the file', `is not JSON (${(e as Error).message})`);
   }
   return parseServerState(path, json);
+}
+
+/** The server's state in one JSON file, written atomically (saveServerState) and checked on load (loadServerState); what the CLI's --checkpoint uses. */
+export function fileCheckpointer(path: string): Checkpointer {
+  return {
+    where: path,
+    load: async () => (existsSync(path) ? loadServerState(path) : null),
+    save: (state) => saveServerState(path, state),
+  };
 }

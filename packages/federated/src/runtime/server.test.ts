@@ -186,6 +186,14 @@ describe('update validation', () => {
 });
 
 describe('fault tolerance', () => {
+  it('faults live in the wrapper the simulation adds, not in the client', async () => {
+    const s = spec(2, { kind: 'throw' });
+    const ins = { round: 1, params: initialWeights(model, 1), config: { seed: 1 } };
+    expect((await new LocalClient(s).fit(ins)).numExamples).toBe(30);
+    await expect(faulty(s).fit(ins)).rejects.toThrow(/client 2: failed in round 1 \(simulated fault\)/);
+    expect(faulty(spec(3))).toBeInstanceOf(LocalClient);
+  });
+
   it('drops a client that throws and one that hangs, and completes the round with the rest', async () => {
     const clients = [spec(0), spec(1), spec(2, { kind: 'throw' }), spec(3, { kind: 'hang', rounds: [1] })].map(faulty);
     const lines: string[] = [];

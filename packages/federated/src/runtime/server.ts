@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { ArgumentError, NeuriteError, Random } from '@neurite/core';
 import { ClientLevelDp, type DpOptions } from '../privacy/dp-fedavg.js';
 import type { Strategy } from '../strategies/strategy.js';
 import { checkLayout, cloneWeights, flatten, unflatten, type NamedArray, type Weights } from '../weights.js';
 import { askEach } from './ask.js';
-import { loadServerState, saveServerState } from './checkpoint.js';
+import { fileCheckpointer } from './checkpoint.js';
+import type { Checkpointer } from './checkpointer.js';
 import { DP_KEYS, serverSettings, settingsDifferences, type RunSettings } from './run-settings.js';
 import type { Client } from './messages.js';
 import { RoundAggregator, checkAggregation } from './round-aggregator.js';
@@ -87,15 +87,16 @@ export interface ServerOptions {
   secureAggregation?: SecureAggregationOptions;
   limits?: UpdateLimits;
   /**
-   * Save the server's state to this file after every round; with resume,
-   * continue from it when it exists. A checkpoint records the run's settings
+   * Save the server's state to `store` after every round (or to the file
+   * `path`: fileCheckpointer(path)); with resume, continue from it when it
+   * holds a state. A checkpoint records the run's settings
    * (the server's own, see serverSettings, plus `settings` from the caller:
    * data, local training, ...); resuming with any of them changed is refused
    * with the list of differences, unless `force`. Forced past a DP change,
    * the accountant stays truthful: rounds that ran without DP have no
    * privacy guarantee, so epsilon is infinite for the whole run from then on.
    */
-  checkpoint?: { path: string; resume?: boolean; force?: boolean; settings?: RunSettings };
+  checkpoint?: ({ store: Checkpointer; path?: undefined } | { path: string; store?: undefined }) & { resume?: boolean; force?: boolean; settings?: RunSettings };
   onRound?: (record: RoundRecord) => void;
   /** Dropped clients, rejected updates and retries, one line each. */
   log?: (line: string) => void;
@@ -163,15 +164,19 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
     ...serverSettings({ strategy: strategy.name, population: clients.length, seed, fractionFit: fraction, minFitClients: minFit, maxRetries, privacy: options.privacy, secureAggregation: secure, limits }),
     ...ckpt?.settings,
   };
-  if (ckpt?.resume && existsSync(ckpt.path)) {
-    const s = await loadServerState(ckpt.path);
+  if (ckpt && !ckpt.store === (typeof ckpt.path !== 'string')) throw new ArgumentError('runFederated: checkpoint needs a store or a path, not both and not neither - pass checkpoint: { store } (a Checkpointer) or { path }');
+  const store = ckpt ? (ckpt.store ?? fileCheckpointer(ckpt.path!)) : null;
+  const where = store?.where;
+  const saved = ckpt?.resume ? await store!.load() : null;
+  if (ckpt && saved) {
+    const s = saved;
     // Checkpoints of version 1 recorded only these three.
     const differences = settingsDifferences(s.settings ?? { strategy: s.strategy, population: s.population, seed: s.seed }, settings, s.settings ? undefined : ['strategy', 'population', 'seed']);
     if (differences.length > 0) {
-      if (!ckpt.force) throw new ArgumentError(`checkpoint ${ckpt.path} is from a run with other settings (${differences.join('; ')}) - resume with the same settings, force the resume, or start over with another checkpoint`);
-      log(`resuming ${ckpt.path} with changed settings (forced): ${differences.join('; ')}`);
+      if (!ckpt.force) throw new ArgumentError(`checkpoint ${where} is from a run with other settings (${differences.join('; ')}) - resume with the same settings, force the resume, or start over with another checkpoint`);
+      log(`resuming ${where} with changed settings (forced): ${differences.join('; ')}`);
     }
-    checkLayout(`checkpoint ${ckpt.path}`, params, s.params);
+    checkLayout(`checkpoint ${where}`, params, s.params);
     params = s.params;
     strategy.restore(s.strategyState);
     if (dp) {
@@ -181,12 +186,12 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
       const unprotected = s.round - (s.dp?.steps ?? 0);
       if (unprotected > 0) {
         dp.accountant.step(1, 0, unprotected);
-        log(`${unprotected} of the ${s.round} rounds in ${ckpt.path} ran without differential privacy: the run has no privacy guarantee, epsilon is infinite`);
+        log(`${unprotected} of the ${s.round} rounds in ${where} ran without differential privacy: the run has no privacy guarantee, epsilon is infinite`);
       }
     }
     history = s.history;
     start = s.round;
-    log(`resumed from ${ckpt.path} after round ${start}`);
+    log(`resumed from ${where} after round ${start}`);
   }
 
   for (let round = start + 1; round <= rounds; round++) {
@@ -285,8 +290,8 @@ export async function runFederated(options: ServerOptions): Promise<FederatedRes
       seconds: (performance.now() - t0) / 1000,
     };
     history = [...history, full];
-    if (ckpt) {
-      await saveServerState(ckpt.path, {
+    if (store) {
+      await store.save({
         round,
         seed,
         strategy: strategy.name,
