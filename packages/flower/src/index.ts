@@ -20,3 +20,12 @@ export { objectId, isObjectId, parseObject, frameObject, postOrder, treeToProto,
 export { deflateMessage, inflateMessage, DEFAULT_CHUNK_SIZE, type DeflatedMessage, type DeflateOptions } from './inflatable.js';
 export { weightsToArrayRecord, arrayRecordToWeights, modelToArrayRecord, loadArrayRecord, listKeys } from './weights.js';
 export { handlerFor, type ClientApp, type ClientContext, type ContentMessage, type MessageHandler } from './client-app.js';
+export { connect, type ConnectOptions, type FleetHandle } from './connect.js';
+export type { FleetEvent } from './fleet-events.js';
+export { FleetAuthError, FleetCallError, FleetUnavailableError, FLOWER_VERSION, type FleetTransport, type FleetMethodName, type FleetRequest, type FleetResponse } from './fleet-transport.js';
+export { httpTransport, type HttpTransportOptions } from './transport-http.js';
+export { generateNodeKey, loadNodeKey, type NodeKey } from './node-auth.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { neuriteClientApp, trainingSeed, type NeuriteClientAppOptions, type ClientDataset, type ClientOptimizer } from './neurite-app.js';
+export { readTrainSettings, TRAIN_DEFAULTS, type TrainSettings } from './train-config.js';
+export { proximalLoss } from './proximal.js';
