@@ -4,6 +4,7 @@ import { runBench } from './commands/bench.js';
 import { runEvaluate } from './commands/evaluate.js';
 import { EXPLAIN_METHODS, runExplain } from './commands/explain.js';
 import { federateCommand } from './commands/federate.js';
+import { flowerClientCommand } from './commands/flower-client.js';
 import { runInfo } from './commands/info.js';
 import { runPredict } from './commands/predict.js';
 import { runTrain } from './commands/train.js';
@@ -189,6 +190,7 @@ function parser(args: string[], run: (f: (g: GlobalOptions, ui: Ui) => Promise<n
         ),
     )
     .command(federateCommand(run))
+    .command(flowerClientCommand(run))
     .command(
       'bench',
       'Run the benchmark suites of a repository checkout (bench/)',

@@ -26,3 +26,6 @@ export { FleetAuthError, FleetCallError, FleetUnavailableError, FLOWER_VERSION, 
 export { httpTransport, type HttpTransportOptions } from './transport-http.js';
 export { generateNodeKey, loadNodeKey, type NodeKey } from './node-auth.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { neuriteClientApp, trainingSeed, type NeuriteClientAppOptions, type ClientDataset, type ClientOptimizer } from './neurite-app.js';
+export { readTrainSettings, TRAIN_DEFAULTS, type TrainSettings } from './train-config.js';
+export { proximalLoss } from './proximal.js';
