@@ -73,6 +73,7 @@ export {
 } from './metrics.js';
 export type { Callback, History, Logs, TrainingContext } from './training/callback.js';
 export type { FitOptions } from './training/fit.js';
+export { trainStep, type Compiled } from './training/step.js';
 export {
   earlyStopping,
   modelCheckpoint,

@@ -1,5 +1,5 @@
-import { Random, add, dispose, gather, keep, mul, square, sub, sum, tensor, tidy, variableGrads, type Tensor } from '@neurite/core';
-import { dense, sequential, sparseCategoricalCrossentropy, getMetric, type Model } from '@neurite/layers';
+import { Random, add, dispose, keep, mul, square, sub, sum, tensor, type Tensor } from '@neurite/core';
+import { dense, sequential, sparseCategoricalCrossentropy, getMetric, trainStep, type Model } from '@neurite/layers';
 import { sgd, type Optimizer } from '@neurite/optimizers';
 import { checkLayout, type NamedArray, type Weights } from '../weights.js';
 import { SecAggParticipant } from '../secagg/participant.js';
@@ -89,7 +89,9 @@ function epochOrder(n: number, rng: Random, batchSize: number): Int32Array {
 /**
  * Local training, the client's half of every strategy: start from the
  * global weights, run `epochs` passes of minibatch SGD over the local data
- * (with FedProx's proximal term when mu > 0), return the new weights.
+ * (with FedProx's proximal term when mu > 0), return the new weights. Each
+ * batch is one `trainStep` of @neurite/layers, the step `model.fit` takes:
+ * a batch whose loss is not finite leaves the weights as they were.
  */
 export async function trainLocally(model: Model, x: Tensor, y: Tensor, training: LocalTraining, ins: FitIns): Promise<ParamsFitRes> {
   return trainNow(model, x, y, training, ins);
@@ -101,8 +103,9 @@ function trainNow(model: Model, x: Tensor, y: Tensor, training: LocalTraining, i
   const mu = ins.config.proximalMu ?? 0;
   const vars = model.trainableVariables;
   const anchors = mu > 0 ? vars.map((v) => keep(tensor(v.dataSync(), [...v.shape], 'float32'))) : [];
-  const loss = sparseCategoricalCrossentropy();
-  const optimizer = makeOptimizer(training);
+  const compiled = { optimizer: makeOptimizer(training), loss: sparseCategoricalCrossentropy(), metrics: [] };
+  // FedProx: (mu/2)·||w - w_global||², summed over every trainable weight, differentiated with the loss.
+  const penalty = mu > 0 ? () => mul(vars.map((v, i) => sum(square(sub(v, anchors[i])))).reduce((a, b) => add(a, b)), mu / 2) : undefined;
   const n = y.shape[0];
   const rng = new Random(ins.config.seed);
   let lossSum = 0;
@@ -112,20 +115,7 @@ function trainNow(model: Model, x: Tensor, y: Tensor, training: LocalTraining, i
       const order = epochOrder(n, rng, training.batchSize);
       for (let start = 0; start < n; start += training.batchSize) {
         const idx = order.subarray(start, Math.min(n, start + training.batchSize));
-        const value = tidy(() => {
-          const it = tensor(idx, [idx.length], 'int32');
-          const xb = gather(x, it, 0);
-          const yb = gather(y, it, 0);
-          const { value, grads } = variableGrads(() => {
-            const l = loss.compute(yb, model.call(xb, true));
-            if (mu === 0) return l;
-            // (mu/2)·||w - w_global||², summed over every trainable weight.
-            const prox = vars.map((v, i) => sum(square(sub(v, anchors[i])))).reduce((a, b) => add(a, b));
-            return add(l, mul(prox, mu / 2));
-          }, vars);
-          optimizer.applyGradients(grads, vars);
-          return value.dataSync()[0];
-        });
+        const value = trainStep(model, x, y, idx, compiled, penalty);
         lossSum += value * idx.length;
         seen += idx.length;
       }

@@ -1,11 +1,9 @@
-import { ArgumentError, Random, add, assign, dispose, gather, tensor, tidy, variableGrads, type Tensor, type Variable } from '@neurite/core';
-import type { Optimizer } from '@neurite/optimizers';
-import type { Loss } from '../losses.js';
-import type { Metric } from '../metrics.js';
+import { ArgumentError, Random, dispose, type Tensor } from '@neurite/core';
 import { checkBatchSize, type Model } from '../model.js';
 import type { Callback, History, Logs, TrainingContext } from './callback.js';
 import { checkPair, evaluateWith, rows } from './evaluate.js';
 import { singleClassWarning } from './single-class.js';
+import { trainStep } from './step.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -32,11 +30,8 @@ export interface FitOptions {
   warn?: (message: string) => void;
 }
 
-export interface Compiled {
-  optimizer: Optimizer;
-  loss: Loss;
-  metrics: Metric[];
-}
+export type { Compiled } from './step.js';
+import type { Compiled } from './step.js';
 
 /** Fisher-Yates on core's seeded generator: a new order per epoch, the same for the same seed. */
 function epochOrder(n: number, seed: number, epoch: number, shuffle: boolean): Int32Array {
@@ -125,33 +120,4 @@ export async function fit(model: Model, x: Tensor, y: Tensor, compiled: Compiled
     dispose(owned);
   }
   return history;
-}
-
-/**
- * One optimizer step on the examples at `idx`. Metrics read the predictions
- * inside the differentiated function, so no prediction tensor outlives the
- * step. A non-finite loss returns before the update touches the weights.
- */
-function trainStep(model: Model, x: Tensor, y: Tensor, idx: Int32Array, { optimizer, loss, metrics }: Compiled): number {
-  return tidy(() => {
-    const it = tensor(idx, [idx.length], 'int32');
-    const xb = gather(x, it, 0);
-    const yb = gather(y, it, 0);
-    const vars = model.trainableVariables;
-    const updates: [Variable, Tensor][] = [];
-    const { value, grads } = variableGrads(() => {
-      const yp = model.call(xb, true, updates);
-      const l = loss.compute(yb, yp);
-      for (const m of metrics) m.update(yb, yp);
-      const reg = model.regularizationLoss();
-      return reg ? add(l, reg) : l;
-    }, vars);
-    const v = value.dataSync()[0];
-    if (Number.isFinite(v)) {
-      optimizer.applyGradients(grads, vars);
-      for (const [variable, next] of updates) assign(variable, next);
-    }
-    dispose(updates.map(([, t]) => t));
-    return v;
-  });
 }
