@@ -40,7 +40,11 @@ const { values: opts } = parseArgs({
 const rounds = Number(opts.rounds);
 const K = Number(opts.examples);
 
-/** One simulation in this process: `clients` clients of `perClient` digits, batch K. */
+/**
+ * One simulation in this process: `clients` clients of `perClient` digits, batch K.
+ * @param {number} clients
+ * @param {number} perClient
+ */
 async function child(clients, perClient) {
   const core = await import('@neurite/core');
   const name = opts.backend;
@@ -49,7 +53,7 @@ async function child(clients, perClient) {
     core.registerBackend('js', () => createJsBackend());
   } else {
     const { createWasmBackend } = await import('@neurite/backend-wasm');
-    core.registerBackend(name, () => createWasmBackend({ simd: true, relaxed: false, threads: 1 }));
+    core.registerBackend(String(name), () => createWasmBackend({ simd: true, relaxed: false, threads: 1 }));
   }
   await core.setBackend(name);
   const { loadMnistArrays } = await import('@neurite/data');
@@ -78,6 +82,7 @@ if (opts.child !== undefined) {
   process.stdout.write(`${JSON.stringify(r)}\n`);
 } else {
   const self = fileURLToPath(import.meta.url);
+  /** @param {number} clients @param {boolean} reference */
   const measure = (clients, reference) => {
     // A reference run: 10 clients training the same N·K digits, batch K.
     const [n, per] = reference ? [10, (clients * K) / 10] : [clients, K];

@@ -165,6 +165,7 @@ const fedAvgRound = (id, workload, contenders) => ({
     const clients = await clientSpecs(seed, workload);
     if (variant === 'independent') return independentThreads(clients, WORKER_BACKENDS[c.id], fed.initialWeights(MODEL, seed), workload.warmupRounds);
     const pool = variant === 'in-process' ? null : new fed.WorkerPool(clients, { workers: WORKERS, backend: WORKER_BACKENDS[c.id] });
+    /** @type {import('@neurite/federated').Client[]} */
     const proxies = pool ? pool.clients : clients.map((s) => new fed.LocalClient(s));
     let params = fed.initialWeights(MODEL, seed);
     /** @type {Float32Array | undefined} */
