@@ -3,9 +3,8 @@ import type { Scalar } from './gen/flwr/proto/scalar_pb.js';
 import type { RecordDict } from './records.js';
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.js';
 import { handlerFor, type ClientApp, type ClientContext, type ContentMessage } from './client-app.js';
-import { FlowerProtocolError } from './errors.js';
 import type { FleetEvent } from './fleet-events.js';
-import { API_ERROR_CODES, FleetAuthError, FleetCallError, FleetUnavailableError, type FleetTransport } from './fleet-transport.js';
+import { API_ERROR_CODES, FleetAuthError, FleetCallError, FleetUnavailableError, FleetVersionError, versionError, type FleetTransport } from './fleet-transport.js';
 import { deflateMessage, inflateMessage } from './inflatable.js';
 import { ERROR_CODES, isExpired, messageToPushProto, metadataFromProto, replyTo, type Message, type MessageError } from './message.js';
 import { generateNodeKey, loadNodeKey, type NodeKey } from './node-auth.js';
@@ -116,7 +115,7 @@ export function connect(options: ConnectOptions, app: ClientApp): FleetHandle {
       // A failing listener must not take the node down.
     }
   };
-  const node = new FleetNode(options, app, signal, emit);
+  const node = new FleetNode(options, app, signal, emit, () => stopper.abort());
   const done = node.run();
   done.catch(() => undefined);
   return {
@@ -143,6 +142,7 @@ class FleetNode {
     private readonly app: ClientApp,
     private readonly signal: AbortSignal,
     private readonly emit: (e: FleetEvent) => void,
+    private readonly halt: () => void,
   ) {
     this.nodeConfig = new Map(Object.entries(options.nodeConfig ?? {}));
     this.heartbeatInterval = options.heartbeatInterval ?? 30;
@@ -166,7 +166,7 @@ class FleetNode {
           if (!handled) await sleep(this.options.pollIntervalMs ?? 500, this.signal);
         } catch (err) {
           if (this.signal.aborted) break;
-          if (err instanceof FlowerProtocolError && /other Flower version|another Flower version/.test(err.message)) throw err;
+          if (err instanceof FleetVersionError) throw err;
           if (err instanceof ArgumentError) throw err;
           if (err instanceof FleetAuthError) {
             // The SuperLink lost or never had this node (restarted without its state): join again.
@@ -180,6 +180,8 @@ class FleetNode {
         }
       }
     } finally {
+      // Also on a fatal error: the heartbeat timer ends with the node.
+      this.halt();
       await heartbeat;
       await this.leave();
       this.transport.close();
@@ -249,7 +251,7 @@ class FleetNode {
     const res = await this.transport.call('pullMessages', { node: { nodeId } }, { signal: this.signal });
     const proto = res.messagesList[0];
     if (!proto) return false;
-    if (!proto.metadata || !res.messageObjectTrees[0]) throw new FlowerProtocolError('pull-messages: a message came without metadata or object tree - the SuperLink runs another Flower version');
+    if (!proto.metadata || !res.messageObjectTrees[0]) throw versionError(this.transport.target, 'sent a message without metadata or object tree');
     const header = metadataFromProto(proto.metadata);
     const tree = treeFromProto(res.messageObjectTrees[0]);
     const runConfig = await this.runConfig(header.runId);

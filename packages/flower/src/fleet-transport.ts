@@ -56,8 +56,13 @@ export const API_ERROR_CODES = {
   FLEET_NODE_ACTIVATION_FAILED: 2004,
 } as const;
 
-export function versionError(target: string, what: string, details = ''): FlowerProtocolError {
-  return new FlowerProtocolError(
+/** The server speaks another version of the Fleet API: the node cannot go on. */
+export class FleetVersionError extends FlowerProtocolError {
+  override name = 'FleetVersionError';
+}
+
+export function versionError(target: string, what: string, details = ''): FleetVersionError {
+  return new FleetVersionError(
     `the SuperLink at ${target} ${what}: this client speaks the Fleet API of flwr ${FLOWER_VERSION}, and the server runs another Flower version${details ? ` (${details})` : ''} - run flwr ${FLOWER_VERSION} on the server, or a @neurite/flower release for the server's Flower version`,
   );
 }
