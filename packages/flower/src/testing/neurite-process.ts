@@ -43,7 +43,8 @@ export function startNeuriteClient(options: NeuriteClientOptions): NeuriteClient
   return {
     process: proc,
     events: () =>
-      readFileSync(proc.logFile, 'utf8')
+      // The log file appears with the process's first output.
+      (existsSync(proc.logFile) ? readFileSync(proc.logFile, 'utf8') : '')
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>),
