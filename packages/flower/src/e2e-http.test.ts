@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,9 @@ describe.skipIf(!env.ok)('Neurite clients in a real Flower federation over the H
         expect(rounds.every((e) => e.error === undefined)).toBe(true);
       }
       console.log('one round, client 0:', JSON.stringify(clients[0]!.events().find((e) => e.type === 'round')));
+      // Round wall time as the ServerApp saw it: between the global models it wrote (a report, not an assertion).
+      const written = [0, 1, 2, 3].map((r) => statSync(join(run.outDir, `round-${r}`, 'arrays.json')).mtimeMs);
+      console.log('round wall times (ms):', written.slice(1).map((t, i) => Math.round(t - written[i]!)).join(', '));
     } finally {
       await stopAll();
       await superlink.stop();
