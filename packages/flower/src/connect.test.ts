@@ -116,6 +116,16 @@ describe('connect() against a fake HTTP Fleet API', () => {
     expect(retries.every((e) => e.type === 'reconnecting' && /unavailable \(HTTP 503\)/.test(e.error))).toBe(true);
   });
 
+  it('keeps a pulled message through an outage: the object pulls and reply pushes are retried, not the message lost', async () => {
+    const f = await fleet();
+    const id = await f.send(task('train'));
+    f.override = (path, n) => ((path === 'pull-object' || path === 'push-object') && n < 2 ? { status: 503 } : undefined);
+    const { events } = start(f, echoApp);
+    await until('the reply', () => f.replies.length === 1);
+    expect(f.replies[0]!.metadata.replyToMessageId).toBe(id);
+    expect(events.filter((e) => e.type === 'reconnecting')).toHaveLength(4);
+  });
+
   it('joins again when the SuperLink no longer knows the node (401 after a restart without its state)', async () => {
     const f = await fleet();
     f.override = (path, n) => (path === 'pull-messages' && n === 1 ? { status: 401, body: JSON.stringify({ detail: 'Invalid SuperNode authentication' }) } : undefined);

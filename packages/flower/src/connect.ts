@@ -4,7 +4,7 @@ import type { RecordDict } from './records.js';
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.js';
 import { handlerFor, type ClientApp, type ClientContext, type ContentMessage } from './client-app.js';
 import type { FleetEvent } from './fleet-events.js';
-import { API_ERROR_CODES, FleetAuthError, FleetCallError, FleetUnavailableError, FleetVersionError, versionError, type FleetTransport } from './fleet-transport.js';
+import { API_ERROR_CODES, FleetAuthError, FleetCallError, FleetUnavailableError, FleetVersionError, versionError, type FleetMethodName, type FleetRequest, type FleetResponse, type FleetTransport } from './fleet-transport.js';
 import { deflateMessage, inflateMessage } from './inflatable.js';
 import { ERROR_CODES, isExpired, messageToPushProto, metadataFromProto, replyTo, type Message, type MessageError } from './message.js';
 import { generateNodeKey, loadNodeKey, type NodeKey } from './node-auth.js';
@@ -254,15 +254,18 @@ class FleetNode {
     if (!proto.metadata || !res.messageObjectTrees[0]) throw versionError(this.transport.target, 'sent a message without metadata or object tree');
     const header = metadataFromProto(proto.metadata);
     const tree = treeFromProto(res.messageObjectTrees[0]);
-    const runConfig = await this.runConfig(header.runId);
+    // Once pulled, the SuperLink will not hand this message out again: every later call is retried
+    // through outages until the message expires, or its reply would be lost.
+    const deadline = header.createdAt + header.ttl;
+    const runConfig = await this.runConfig(header.runId, deadline);
 
-    const objects = await this.pullObjects(header.runId, tree);
+    const objects = await this.pullObjects(header.runId, tree, deadline);
     if (!objects) {
       this.emit({ type: 'dropped', messageId: header.messageId, messageType: header.messageType, reason: 'its objects are no longer on the SuperLink' });
       return true;
     }
     const message = await inflateMessage(tree.objectId, objects);
-    await this.transport.call('confirmMessageReceived', { node: { nodeId }, runId: header.runId, messageObjectId: tree.objectId }, { signal: this.signal });
+    await this.persist('confirmMessageReceived', { node: { nodeId }, runId: header.runId, messageObjectId: tree.objectId }, deadline);
     if (isExpired(message)) {
       this.emit({ type: 'dropped', messageId: tree.objectId, messageType: header.messageType, reason: `its TTL passed (created ${new Date(header.createdAt * 1000).toISOString()}, ttl ${header.ttl} s)` });
       return true;
@@ -277,10 +280,10 @@ class FleetNode {
     const body = await this.answer(message as ContentMessage, context);
     const handlerMs = Date.now() - handlerStart;
     const reply = await deflateMessage(replyTo(message, body));
-    const push = await this.transport.call(
+    const push = await this.persist(
       'pushMessages',
       { node: { nodeId }, messagesList: [messageToPushProto(reply.message)], messageObjectTrees: [treeToProto(reply.tree)], clientappRuntimeList: [handlerMs / 1000] },
-      { signal: this.signal },
+      deadline,
     );
     const refused = Object.entries(push.results).filter(([, code]) => code !== 0);
     if (refused.length) throw new FleetCallError(`push-messages: the SuperLink refused the reply (${refused.map(([id, code]) => `${id}: code ${code}`).join(', ')})`, undefined);
@@ -288,7 +291,7 @@ class FleetNode {
     let pushed = 0;
     for (const id of new Set(postOrder(reply.tree))) {
       if (!wanted.has(id)) continue;
-      const stored = await this.transport.call('pushObject', { node: { nodeId }, runId: header.runId, objectId: id, objectContent: reply.objects.get(id)!, sessionId: push.sessionId }, { signal: this.signal });
+      const stored = await this.persist('pushObject', { node: { nodeId }, runId: header.runId, objectId: id, objectContent: reply.objects.get(id)!, sessionId: push.sessionId }, deadline);
       if (!stored.stored) throw new FleetCallError(`push-object: the SuperLink did not store object ${id} of the reply to ${tree.objectId}`, undefined);
       pushed++;
     }
@@ -311,6 +314,20 @@ class FleetNode {
     return true;
   }
 
+  /** A call retried with backoff while the SuperLink is unreachable, until `deadline` (Unix s) or stop. */
+  private async persist<M extends FleetMethodName>(method: M, request: FleetRequest<M>, deadline: number): Promise<FleetResponse<M>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.transport.call(method, request, { signal: this.signal });
+      } catch (err) {
+        const delayMs = backoffDelay(attempt, this.options.backoff);
+        if (!(err instanceof FleetUnavailableError) || this.signal.aborted || Date.now() + delayMs > deadline * 1000) throw err;
+        this.emit({ type: 'reconnecting', attempt: attempt + 1, delayMs: Math.round(delayMs), error: describe(err) });
+        await sleep(delayMs, this.signal);
+      }
+    }
+  }
+
   private async answer(message: ContentMessage, context: ClientContext): Promise<{ content: ContentMessage['content'] } | { error: MessageError }> {
     const type = message.metadata.messageType;
     const handler = handlerFor(this.app, type);
@@ -325,10 +342,10 @@ class FleetNode {
     }
   }
 
-  private async runConfig(runId: bigint): Promise<ReadonlyMap<string, unknown>> {
+  private async runConfig(runId: bigint, deadline: number): Promise<ReadonlyMap<string, unknown>> {
     let config = this.runConfigs.get(runId);
     if (!config) {
-      const res = await this.transport.call('getRun', { node: { nodeId: this.nodeId! }, runId }, { signal: this.signal });
+      const res = await this.persist('getRun', { node: { nodeId: this.nodeId! }, runId }, deadline);
       config = new Map(Object.entries(res.run?.overrideConfig ?? {}).map(([k, v]) => [k, scalarValue(v)]));
       this.runConfigs.set(runId, config);
     }
@@ -336,12 +353,12 @@ class FleetNode {
   }
 
   /** Every object of the tree, children first; undefined when the SuperLink no longer has one. */
-  private async pullObjects(runId: bigint, tree: ObjectTree): Promise<Map<string, Uint8Array> | undefined> {
+  private async pullObjects(runId: bigint, tree: ObjectTree, deadline: number): Promise<Map<string, Uint8Array> | undefined> {
     const objects = new Map<string, Uint8Array>();
     for (const id of postOrder(tree)) {
       if (objects.has(id)) continue;
       for (let attempt = 0; ; attempt++) {
-        const res = await this.transport.call('pullObject', { node: { nodeId: this.nodeId! }, runId, objectId: id }, { signal: this.signal });
+        const res = await this.persist('pullObject', { node: { nodeId: this.nodeId! }, runId, objectId: id }, deadline);
         if (!res.objectFound) return undefined;
         if (res.objectAvailable) {
           objects.set(id, res.objectContent);
