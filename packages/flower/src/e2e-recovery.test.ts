@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureFlowerEnv, runServerApp, startSuperLink, stopAll } from './harness/index.js';
 import { expectFedAvg, sentInRound } from './testing/fedavg-check.js';
 import { requireDist, startNeuriteClient, type NeuriteClient } from './testing/neurite-process.js';
+import { startTcpProxy } from './testing/tcp-proxy.js';
 
 const env = ensureFlowerEnv();
 if (!env.ok) console.warn(env.reason);
@@ -51,6 +52,34 @@ describe.skipIf(!env.ok)('Neurite clients recover: a restarted SuperLink, a kill
       expect(replacement.events().some((e) => e.type === 'round' && e.serverRound === 3)).toBe(true);
       expect(sentInRound(recordDir, 3).map((s) => Number(s.info['partition-id'])).sort()).toEqual([0, 1, 2]);
     } finally {
+      await stopAll();
+      await superlink.stop();
+      rmSync(recordDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('clients ride out the SuperLink being unreachable mid-run (connections cut for 4 s) and the run completes', async () => {
+    if (!env.ok) return;
+    requireDist();
+    const recordDir = mkdtempSync(join(tmpdir(), 'neurite-flower-record-'));
+    const superlink = await startSuperLink({ bin: env.bin });
+    const proxy = await startTcpProxy(superlink.fleetAddress);
+    try {
+      const clients = [0, 1, 2].map((p) => startNeuriteClient({ superlink: proxy.address, nodeConfig: { 'partition-id': p, 'num-examples': 10 * (p + 1) }, backoff: { initialMs: 200, maxMs: 1000 } }));
+      const run = runServerApp({ superlink, rounds: 3, minClients: 3, evaluate: false, recordDir });
+      void run.done.catch(() => undefined);
+      await until('client 0 answered round 1', () => clients[0]!.events().some((e) => e.type === 'round' && e.serverRound === 1), 90_000);
+      await proxy.cut();
+      await new Promise((r) => setTimeout(r, 4000));
+      await proxy.restore();
+      const globals = await run.done;
+      expectFedAvg(recordDir, globals, 3, { clients: 3, neurite: 3 });
+      for (const c of clients) {
+        expect(count(c, 'reconnecting'), 'each client noticed the outage').toBeGreaterThan(0);
+        expect(c.events().filter((e) => e.type === 'round').map((e) => e.serverRound)).toEqual([1, 2, 3]);
+      }
+    } finally {
+      await proxy.close();
       await stopAll();
       await superlink.stop();
       rmSync(recordDir, { recursive: true, force: true });
