@@ -14,7 +14,7 @@ import { OPTIMIZERS } from './models.js';
 import { checkOptionValues, type OptionTable } from './option-values.js';
 import { makeUi, type GlobalOptions, type Ui } from './ui.js';
 
-const COMMANDS = ['info', 'train', 'evaluate', 'predict', 'explain', 'federate', 'bench', 'completion'];
+const COMMANDS = ['info', 'train', 'evaluate', 'predict', 'explain', 'federate', 'flower-client', 'bench', 'completion'];
 
 interface Streams {
   stdout: NodeJS.WriteStream;
@@ -205,7 +205,7 @@ function parser(args: string[], run: (f: (g: GlobalOptions, ui: Ui) => Promise<n
     )
     .completion('completion', 'Print a bash/zsh completion script (neurite completion >> ~/.bashrc)')
     .group(['backend', 'threads', 'json', 'quiet', 'verbose', 'help', 'version'], 'Global options:')
-    .demandCommand(1, 'give a command: info, train, evaluate, predict, explain, federate or bench')
+    .demandCommand(1, 'give a command: info, train, evaluate, predict, explain, federate, flower-client or bench')
     .strict()
     // Global, so it sees each command's options too; after strict, so unknown names are reported first.
     .check((argv, options) => {
