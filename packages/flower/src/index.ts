@@ -22,7 +22,7 @@ export { weightsToArrayRecord, arrayRecordToWeights, modelToArrayRecord, loadArr
 export { handlerFor, type ClientApp, type ClientContext, type ContentMessage, type MessageHandler } from './client-app.js';
 export { connect, type ConnectOptions, type FleetHandle } from './connect.js';
 export type { FleetEvent } from './fleet-events.js';
-export { FleetAuthError, FleetCallError, FleetUnavailableError, FLOWER_VERSION, type FleetTransport, type FleetMethodName, type FleetRequest, type FleetResponse } from './fleet-transport.js';
+export { FleetAuthError, FleetCallError, FleetUnavailableError, FleetVersionError, FLOWER_VERSION, type FleetTransport, type FleetMethodName, type FleetRequest, type FleetResponse } from './fleet-transport.js';
 export { httpTransport, type HttpTransportOptions } from './transport-http.js';
 export { generateNodeKey, loadNodeKey, type NodeKey } from './node-auth.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
