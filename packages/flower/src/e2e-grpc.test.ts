@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureFlowerEnv, runServerApp, startSuperLink, stopAll } from './harness/index.js';
 import { expectFedAvg } from './testing/fedavg-check.js';
-import { requireDist, startNeuriteClient } from './testing/neurite-process.js';
+import { removeClientLogs, requireDist, startNeuriteClient } from './testing/neurite-process.js';
 
 const env = ensureFlowerEnv();
 if (!env.ok) console.warn(env.reason);
@@ -31,6 +31,7 @@ describe.skipIf(!env.ok)('Neurite clients in a real Flower federation over the g
       }
     } finally {
       await stopAll();
+      removeClientLogs();
       await superlink.stop();
       rmSync(recordDir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureFlowerEnv, runServerApp, startSuperLink, stopAll, writeArrayDir, type NamedArray } from './harness/index.js';
 import { DEFAULT_CHUNK_SIZE } from './inflatable.js';
 import { expectFedAvg } from './testing/fedavg-check.js';
-import { requireDist, startNeuriteClient } from './testing/neurite-process.js';
+import { removeClientLogs, requireDist, startNeuriteClient } from './testing/neurite-process.js';
 
 const env = ensureFlowerEnv();
 if (!env.ok) console.warn(env.reason);
@@ -52,6 +52,7 @@ describe.skipIf(!env.ok)('a 22 MB model (several 5 MiB chunks) through a real Fl
         console.log(`22 MB round over ${transport}:`, JSON.stringify(round));
       } finally {
         await stopAll();
+      removeClientLogs();
         await superlink.stop();
         rmSync(work, { recursive: true, force: true });
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureFlowerEnv, runServerApp, startPythonSuperNode, startSuperLink, stopAll } from './harness/index.js';
 import { expectFedAvg } from './testing/fedavg-check.js';
-import { requireDist, startNeuriteClient } from './testing/neurite-process.js';
+import { removeClientLogs, requireDist, startNeuriteClient } from './testing/neurite-process.js';
 
 const env = ensureFlowerEnv();
 if (!env.ok) console.warn(env.reason);
@@ -28,6 +28,7 @@ describe.skipIf(!env.ok)('a mixed federation: Neurite clients and Flower Python 
       for (const c of clients) expect(c.events().filter((e) => e.type === 'round').map((e) => e.serverRound)).toEqual([1, 2]);
     } finally {
       await stopAll();
+      removeClientLogs();
       await superlink.stop();
       rmSync(recordDir, { recursive: true, force: true });
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureFlowerEnv, runServerApp, startSuperLink, stopAll } from './harness/index.js';
 import { expectFedAvg, sentInRound } from './testing/fedavg-check.js';
-import { requireDist, startNeuriteClient, type NeuriteClient } from './testing/neurite-process.js';
+import { removeClientLogs, requireDist, startNeuriteClient, type NeuriteClient } from './testing/neurite-process.js';
 import { startTcpProxy } from './testing/tcp-proxy.js';
 
 const env = ensureFlowerEnv();
@@ -53,6 +53,7 @@ describe.skipIf(!env.ok)('Neurite clients recover: a restarted SuperLink, a kill
       expect(sentInRound(recordDir, 3).map((s) => Number(s.info['partition-id'])).sort()).toEqual([0, 1, 2]);
     } finally {
       await stopAll();
+      removeClientLogs();
       await superlink.stop();
       rmSync(recordDir, { recursive: true, force: true });
     }
@@ -81,6 +82,7 @@ describe.skipIf(!env.ok)('Neurite clients recover: a restarted SuperLink, a kill
     } finally {
       await proxy.close();
       await stopAll();
+      removeClientLogs();
       await superlink.stop();
       rmSync(recordDir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,15 @@ export function requireDist(): void {
   if (!existsSync(distIndex) || !readFileSync(distIndex, 'utf8').includes('connect')) {
     throw new Error(`@neurite/flower's dist/ is missing or stale (${distIndex} has no connect export) - run \`npm run build -w @neurite/flower\` first (npm test builds it)`);
   }
+}
+
+const dirs = new Set<string>();
+
+/** Removes the stopped clients' logs (kept with NEURITE_KEEP_FLOWER_LOGS=1, as the harness's). */
+export function removeClientLogs(): void {
+  if (process.env.NEURITE_KEEP_FLOWER_LOGS) return;
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs.clear();
 }
 
 export interface NeuriteClientOptions {
@@ -39,6 +48,7 @@ export interface NeuriteClient {
 export function startNeuriteClient(options: NeuriteClientOptions): NeuriteClient {
   requireDist();
   const dir = mkdtempSync(join(tmpdir(), 'neurite-flower-client-'));
+  dirs.add(dir);
   const proc = startProcess('neurite-client', process.execPath, [script, JSON.stringify({ insecure: true, pollIntervalMs: 200, ...options })], { env: process.env, logFile: join(dir, 'client.log') });
   return {
     process: proc,
