@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArgumentError } from '@neurite/core';
 import { connect, type FleetHandle } from './connect.js';
@@ -157,6 +157,28 @@ describe('connect() against a fake HTTP Fleet API', () => {
     const { handle } = start(f, echoApp);
     await expect(handle.done).rejects.toThrow(/field\(s\) 9 unknown/);
   }, 10_000);
+
+  it('joins again when a heartbeat says the SuperLink no longer knows the node', async () => {
+    const f = await fleet();
+    // SendNodeHeartbeatResponse { success: false } is the empty message.
+    f.override = (path, n) => (path === 'send-node-heartbeat' && n === 0 ? { status: 200, body: new Uint8Array() } : undefined);
+    const { events } = start(f, echoApp);
+    await until('joined twice', () => events.filter((e) => e.type === 'connected').length === 2);
+    expect(events.find((e) => e.type === 'rejoining')).toMatchObject({ reason: expect.stringMatching(/heartbeat refused/) });
+  });
+
+  it('with a pre-registered key (authKey): activates only, with that key, and does not unregister on stop', async () => {
+    const f = await fleet();
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+    const { handle, events } = start(f, echoApp, { authKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    await until('connected', () => events.some((e) => e.type === 'connected'));
+    await handle.stop();
+    expect(f.paths()).not.toContain('register-node');
+    expect(f.paths().at(-1)).toBe('deactivate-node');
+    const activate = f.calls.find((c) => c.path === 'activate-node')!;
+    expect(Buffer.from((activate.request as { publicKey: Uint8Array }).publicKey).toString()).toBe(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    expect(events.find((e) => e.type === 'connected')).toMatchObject({ registered: false });
+  });
 
   it('deactivates and unregisters on stop()', async () => {
     const f = await fleet();
