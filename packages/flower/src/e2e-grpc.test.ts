@@ -29,6 +29,8 @@ describe.skipIf(!env.ok)('Neurite clients in a real Flower federation over the g
         expect(rounds.map((e) => [e.messageType, e.serverRound])).toEqual([1, 2, 3].flatMap((r) => [['train', r], ['evaluate', r]]));
         expect(rounds.every((e) => e.error === undefined)).toBe(true);
       }
+      // A report of one round (train and evaluate) as a client sees it; not an assertion.
+      for (const e of clients[0]!.events().filter((e) => e.type === 'round' && e.serverRound === 1)) console.log('round 1 over gRPC:', JSON.stringify(e));
     } finally {
       await stopAll();
       removeClientLogs();
