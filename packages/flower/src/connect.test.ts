@@ -94,6 +94,17 @@ describe('connect() against a fake HTTP Fleet API', () => {
     expect(f.replies[1]!.error).toEqual({ code: ERROR_CODES.CLIENT_APP_RAISED_EXCEPTION, reason: 'RangeError: no data in partition 3' });
   });
 
+  it('drops a message whose objects are corrupt, says why, and answers the next one', async () => {
+    const f = await fleet();
+    const bad = await f.send(task('train'));
+    f.objects.set(bad, new TextEncoder().encode('Message  0\0'));
+    const good = await f.send(task('train'));
+    const { events } = start(f, echoApp);
+    await until('the reply to the good message', () => f.replies.length === 1);
+    expect(f.replies[0]!.metadata.replyToMessageId).toBe(good);
+    expect(events.find((e) => e.type === 'dropped')).toMatchObject({ messageId: bad, reason: expect.stringMatching(/FlowerProtocolError: .*hash/) });
+  });
+
   it('drops a message whose TTL has passed: confirmed, not handled, no reply', async () => {
     const f = await fleet();
     await f.send(task('train', { createdAt: Date.now() / 1000 - 100, ttl: 50 }));

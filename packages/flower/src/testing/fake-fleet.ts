@@ -26,7 +26,7 @@ export class FakeFleet {
   readonly replies: Message[] = [];
   override: Override = () => undefined;
   nodeId = 4242n;
-  private readonly objects = new Map<string, Uint8Array>();
+  readonly objects = new Map<string, Uint8Array>();
   private readonly queue: { message: Message; tree: ReturnType<typeof treeToProto> }[] = [];
   private readonly pushedTrees: { id: string }[] = [];
   private server!: Server;
