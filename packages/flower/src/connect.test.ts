@@ -94,6 +94,18 @@ describe('connect() against a fake HTTP Fleet API', () => {
     expect(f.replies[1]!.error).toEqual({ code: ERROR_CODES.CLIENT_APP_RAISED_EXCEPTION, reason: 'RangeError: no data in partition 3' });
   });
 
+  it('answers with an error reply when the content a handler returns cannot be encoded, and keeps going', async () => {
+    const f = await fleet();
+    await f.send(task('train'));
+    await f.send(task('train'));
+    let calls = 0;
+    const { handle } = start(f, { handlers: { train: async () => (calls++ === 0 ? recordDict({ weights: { kind: 'tensor' } as never }) : recordDict()) } });
+    await until('two replies', () => f.replies.length === 2);
+    expect(f.replies[0]!.error).toEqual({ code: ERROR_CODES.CLIENT_APP_RAISED_EXCEPTION, reason: expect.stringMatching(/the reply cannot be sent: ArgumentError: .*'weights' is not a record/) });
+    expect(f.replies[1]!.content).toEqual(new Map());
+    expect(handle.nodeId()).toBe(4242n);
+  });
+
   it('drops a message whose objects are corrupt, says why, and answers the next one', async () => {
     const f = await fleet();
     const bad = await f.send(task('train'));
@@ -204,5 +216,6 @@ describe('connect() against a fake HTTP Fleet API', () => {
     expect(() => connect({ superlink: 'localhost' }, echoApp)).toThrow(ArgumentError);
     expect(() => connect({ superlink: '127.0.0.1:1', heartbeatInterval: 5 }, echoApp)).toThrow(/outside Flower's \[10, 1800\]/);
     expect(() => connect({ superlink: '127.0.0.1:1', transport: 'rest' as never }, echoApp)).toThrow(/use 'http' or 'grpc'/);
+    expect(() => connect({ superlink: '127.0.0.1:1', insecure: true, rootCertificates: 'PEM' }, echoApp)).toThrow(/insecure and rootCertificates together/);
   });
 });

@@ -90,6 +90,7 @@ function validate(options: ConnectOptions, app: ClientApp): void {
     throw new ArgumentError(`flower connect: superlink '${options.superlink}' is not host:port - e.g. 127.0.0.1:9092`);
   }
   if (options.transport !== undefined && options.transport !== 'http' && options.transport !== 'grpc') throw new ArgumentError(`flower connect: transport '${options.transport}' - use 'http' or 'grpc'`);
+  if (options.insecure && options.rootCertificates !== undefined) throw new ArgumentError('flower connect: insecure and rootCertificates together - choose a plain connection (insecure) or TLS with your CA');
   const hb = options.heartbeatInterval ?? 30;
   if (!(hb >= HEARTBEAT_BOUNDS[0] && hb <= HEARTBEAT_BOUNDS[1])) throw new ArgumentError(`flower connect: heartbeatInterval ${hb} s is outside Flower's [${HEARTBEAT_BOUNDS.join(', ')}] s - the SuperLink would refuse the node`);
   const poll = options.pollIntervalMs ?? 500;
@@ -296,9 +297,17 @@ class FleetNode {
 
     const context: ClientContext = { nodeId, runId: header.runId, runConfig, nodeConfig: this.nodeConfig };
     const handlerStart = Date.now();
-    const body = await this.answer(message as ContentMessage, context);
+    let body = await this.answer(message as ContentMessage, context);
     const handlerMs = Date.now() - handlerStart;
-    const reply = await deflateMessage(replyTo(message, body));
+    let reply;
+    try {
+      reply = await deflateMessage(replyTo(message, body));
+    } catch (err) {
+      // Content that cannot be encoded is the handler's fault: the server hears why, the node goes on.
+      if (!('content' in body)) throw err;
+      body = { error: { code: ERROR_CODES.CLIENT_APP_RAISED_EXCEPTION, reason: `the reply cannot be sent: ${describe(err)}` } };
+      reply = await deflateMessage(replyTo(message, body));
+    }
     const push = await this.persist(
       'pushMessages',
       { node: { nodeId }, messagesList: [messageToPushProto(reply.message)], messageObjectTrees: [treeToProto(reply.tree)], clientappRuntimeList: [handlerMs / 1000] },
