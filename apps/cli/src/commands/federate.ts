@@ -8,6 +8,7 @@ import { parseBackendChoice, selectBackend, type Selected } from '../backends.js
 import { UsageError, describeFsError } from '../errors.js';
 import { plotFormat, writePlot } from '../plot.js';
 import { table, type GlobalOptions, type Ui } from '../ui.js';
+import { thinRows } from '../thin-rows.js';
 
 export interface FederateArgs {
   dataset: string;
@@ -114,19 +115,6 @@ function workerBackend(selected: Selected): BackendSpec {
   return { module: resolve('@neurite/backend-wasm'), factory: 'createWasmBackend', name: 'wasm', options: { simd: selected.label.includes('SIMD') } };
 }
 
-/** Every k-th example, so a limited run keeps all ten digits. */
-function thin(d: { x: Float32Array; y: Int32Array }, limit: number | undefined): { x: Float32Array; y: Int32Array } {
-  if (limit === undefined || limit >= d.y.length) return d;
-  const step = d.y.length / limit;
-  const x = new Float32Array(limit * 784);
-  const y = new Int32Array(limit);
-  for (let i = 0; i < limit; i++) {
-    const r = Math.floor(i * step);
-    x.set(d.x.subarray(r * 784, (r + 1) * 784), i * 784);
-    y[i] = d.y[r];
-  }
-  return { x, y };
-}
 
 const f4 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(4));
 const f2 = (v: number | undefined) => (v === undefined ? '-' : Number.isFinite(v) ? v.toFixed(2) : 'inf');
@@ -205,7 +193,7 @@ export async function runFederate(a: FederateArgs, g: GlobalOptions, ui: Ui): Pr
   if (checkpointPath) await checkResumable(a, strategy, checkpointPath);
   const selected = await selectBackend(parseBackendChoice(g.backend), { threads: g.threads, warn: ui.warn });
   const { train: fullTrain, test } = await loadMnistArrays('standard');
-  const train = thin(fullTrain, a.limit);
+  const train = thinRows(fullTrain, a.limit);
   let parts: Int32Array[];
   try {
     parts = partition(train.y, scheme, { clients: a.clients, seed: a.seed });

@@ -9,6 +9,7 @@ import type { PreparedData } from '../datasets.js';
 import { UsageError, describeFsError } from '../errors.js';
 import { buildModel } from '../models.js';
 import type { GlobalOptions, Ui } from '../ui.js';
+import { thinRows } from '../thin-rows.js';
 
 export interface FlowerClientArgs {
   superlink?: string;
@@ -86,19 +87,6 @@ async function readAuthKey(path: string): Promise<string> {
   return pem;
 }
 
-/** Every k-th example, so a limited run keeps all ten digits (as federate --limit does). */
-function thin(d: { x: Float32Array; y: Int32Array }, limit: number | undefined): { x: Float32Array; y: Int32Array } {
-  if (limit === undefined || limit >= d.y.length) return d;
-  const step = d.y.length / limit;
-  const x = new Float32Array(limit * 784);
-  const y = new Int32Array(limit);
-  for (let i = 0; i < limit; i++) {
-    const r = Math.floor(i * step);
-    x.set(d.x.subarray(r * 784, (r + 1) * 784), i * 784);
-    y[i] = d.y[r];
-  }
-  return { x, y };
-}
 
 function rows(d: { x: Float32Array; y: Int32Array }, idx: Int32Array) {
   const x = new Float32Array(idx.length * 784);
@@ -177,8 +165,8 @@ export async function runFlowerClient(a: FlowerClientArgs, g: GlobalOptions, ui:
 
   const selected = await selectBackend(parseBackendChoice(g.backend), { threads: g.threads, warn: ui.warn });
   const { train: fullTrain, test: fullTest } = await loadMnistArrays('standard');
-  const trainArrays = thin(fullTrain, a.limit);
-  const testArrays = thin(fullTest, a.limit === undefined ? undefined : Math.max(c.count, Math.ceil(a.limit / 6)));
+  const trainArrays = thinRows(fullTrain, a.limit);
+  const testArrays = thinRows(fullTest, a.limit === undefined ? undefined : Math.max(c.count, Math.ceil(a.limit / 6)));
   let trainPart: Int32Array;
   let testPart: Int32Array;
   try {
