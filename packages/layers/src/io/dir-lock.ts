@@ -42,12 +42,12 @@ export interface DirLock {
 
 export const randomToken = (): string => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists on this host (EPERM: it does, but belongs to someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
@@ -97,7 +97,7 @@ export async function lockDirectory(dir: string, creates: string[], keep: (name:
         if (attempt >= 8) throw new ModelLockedError(`${who}: the lock of '${dir}' keeps changing hands - other processes are writing there; save elsewhere or try again`);
       }
       const other = await readLock(lockPath);
-      if (other && (other.host !== content.host || alive(other.pid))) {
+      if (other && (other.host !== content.host || processAlive(other.pid))) {
         const where = other.host === content.host ? `process ${other.pid}` : `process ${other.pid} on ${other.host}`;
         throw new ModelLockedError(`${who}: '${dir}' is being written by ${where} since ${other.started} - wait for it to finish, or save elsewhere (if no such writer runs, delete ${lockPath})`);
       }
@@ -158,6 +158,6 @@ async function breakStaleLock(lockPath: string, stale: LockContent | undefined):
 async function removeDeadLockTemps(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
     const m = LOCK_TEMP.exec(name);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await removeQuietly(join(dir, name));
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) await removeQuietly(join(dir, name));
   }
 }

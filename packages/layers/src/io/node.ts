@@ -115,7 +115,7 @@ export async function openModelWriter(dir: string, options: Pick<SaveOptions, 'f
   const held = await lock.lockDirectory(dir, [], usedByCurrent, 'save');
   let closed = false;
   try {
-    await removeDeadV1Temps(fs, join, dir);
+    await removeDeadV1Temps(fs, join, lock.processAlive, dir);
   } catch (e) {
     await held.release();
     throw e;
@@ -211,17 +211,10 @@ async function syncDirectory(fs: typeof import('node:fs/promises'), dir: string)
   }
 }
 
-async function removeDeadV1Temps(fs: typeof import('node:fs/promises'), join: (...p: string[]) => string, dir: string): Promise<void> {
+async function removeDeadV1Temps(fs: typeof import('node:fs/promises'), join: (...p: string[]) => string, processAlive: (pid: number) => boolean, dir: string): Promise<void> {
   for (const name of await fs.readdir(dir)) {
     const m = V1_TEMP.exec(name);
-    if (!m || Number(m[2]) === process.pid) continue;
-    let alive = true;
-    try {
-      process.kill(Number(m[2]), 0);
-    } catch (e) {
-      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
-    }
-    if (!alive) await fs.rm(join(dir, name), { force: true });
+    if (m && Number(m[2]) !== process.pid && !processAlive(Number(m[2]))) await fs.rm(join(dir, name), { force: true });
   }
 }
 
